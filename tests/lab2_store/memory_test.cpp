@@ -1,0 +1,50 @@
+// The memory estimate against what glibc's allocator really hands out.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "store/clock.hpp"
+#include "store/keyspace.hpp"
+#include "store/memory.hpp"
+
+namespace {
+
+TEST(ProcessMemory, ReadsNonZeroFigures) {
+    const auto memory = store::read_process_memory();
+    EXPECT_GT(memory.resident_bytes, 0u);
+    EXPECT_GT(memory.heap_bytes, 0u);
+}
+
+// The estimate models glibc's malloc, so it should match the heap growth the allocator itself
+// reports (mallinfo2) closely, for short and for long values.
+void expect_estimate_matches_heap(std::size_t keys, std::size_t value_size) {
+    const std::size_t heap_before = store::read_process_memory().heap_bytes;
+    {
+        store::ManualClock clock;
+        store::Keyspace keyspace{clock};
+        for (std::size_t i = 0; i < keys; ++i) {
+            keyspace.set("key:" + std::to_string(i), std::string(value_size, 'v'));
+        }
+        const double heap_growth =
+            static_cast<double>(store::read_process_memory().heap_bytes - heap_before);
+        const double estimate = static_cast<double>(keyspace.used_bytes());
+        EXPECT_NEAR(estimate / heap_growth, 1.0, 0.05)
+            << "estimate " << estimate << " heap growth " << heap_growth;
+    }
+}
+
+TEST(MemoryEstimate, MatchesHeapGrowthForShortValues) { expect_estimate_matches_heap(10'000, 8); }
+
+TEST(MemoryEstimate, MatchesHeapGrowthForLongValues) { expect_estimate_matches_heap(10'000, 100); }
+
+TEST(MemoryEstimate, HeapGoesBackWhenTheKeyspaceIsDestroyed) {
+    const std::size_t heap_before = store::read_process_memory().heap_bytes;
+    {
+        store::ManualClock clock;
+        store::Keyspace keyspace{clock};
+        for (int i = 0; i < 10'000; ++i) keyspace.set("key:" + std::to_string(i), "value");
+    }
+    EXPECT_EQ(store::read_process_memory().heap_bytes, heap_before);
+}
+
+}  // namespace

@@ -1,0 +1,72 @@
+// Test helpers that run the real milestone programs as child processes: one to completion with
+// captured output, or a server in the background whose port is read from its log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace support {
+
+/// Where the build puts the milestone programs (set by add_lab_tests()).
+inline std::string program_path(const std::string& name) {
+#ifdef COURSE_BIN_DIR
+    return std::string{COURSE_BIN_DIR} + "/" + name;
+#else
+    return name;
+#endif
+}
+
+struct RunResult {
+    int exit_code = -1;  ///< the exit status, or 128 + signal number when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+/// Runs `program` with `arguments`, feeds it `input` on stdin, and waits for it to finish (at
+/// most `limit`; then it is killed and the test sees exit code 128 + SIGKILL).
+[[nodiscard]] RunResult run_program(const std::string& program,
+                                    const std::vector<std::string>& arguments,
+                                    const std::string& input = {},
+                                    std::chrono::milliseconds limit = std::chrono::seconds{30});
+
+/// A server started in the background. The program must print a line containing
+/// "listening on <host>:<port>" to stdout once it accepts connections; start() waits for it.
+/// The destructor stops the server (SIGTERM, then SIGKILL if it does not go).
+class ServerProcess {
+public:
+    [[nodiscard]] static ServerProcess start(const std::string& program,
+                                             const std::vector<std::string>& arguments);
+    ServerProcess(ServerProcess&& other) noexcept;
+    ServerProcess& operator=(ServerProcess&&) = delete;
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+    ~ServerProcess();
+
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+    [[nodiscard]] pid_t pid() const { return pid_; }
+
+    /// The next line of the server's stdout, or "" when none arrives within `limit`.
+    [[nodiscard]] std::string read_line(std::chrono::milliseconds limit = std::chrono::seconds{5});
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status (128 + signal
+    /// when a signal killed it). Everything it printed meanwhile is kept in output().
+    int stop(int signal, std::chrono::milliseconds limit = std::chrono::seconds{10});
+
+    /// Everything read from the server's stdout so far.
+    [[nodiscard]] const std::string& output() const { return output_; }
+
+private:
+    ServerProcess(pid_t pid, int stdout_fd) : pid_{pid}, stdout_fd_{stdout_fd} {}
+
+    pid_t pid_ = -1;
+    int stdout_fd_ = -1;
+    std::uint16_t port_ = 0;
+    std::string output_;
+    std::string pending_;  // read from stdout but not yet returned as a line
+};
+
+}  // namespace support
