@@ -38,12 +38,9 @@ std::string bulk(std::string_view text) {
     return "$" + std::to_string(text.size()) + "\r\n" + std::string{text} + "\r\n";
 }
 
-// An error reply. Like Redis's addReplyError, it makes sure the text is one line.
-std::string error(std::string text) {
-    std::ranges::replace(text, '\r', ' ');
-    std::ranges::replace(text, '\n', ' ');
-    return "-" + text + "\r\n";
-}
+// An error reply. It needs no escaping: the words it quotes were split at white space, so they
+// hold no '\r' or '\n' that could break the reply line.
+std::string error(std::string_view text) { return "-" + std::string{text} + "\r\n"; }
 
 std::string wrong_arity(std::string_view command) {
     return error("ERR wrong number of arguments for '" + std::string{command} + "' command");

@@ -23,10 +23,11 @@ std::size_t string_heap_bytes(const std::string& text) {
     return text.capacity() > inline_capacity ? malloc_chunk(text.capacity() + 1) : 0;
 }
 
-// A node of libstdc++'s unordered_map with a cached hash: the link to the next node, the
-// key/value pair, and the hash code.
+// A node of libstdc++'s unordered_map: the link to the next node and the key/value pair. It holds
+// no cached hash code: libstdc++ caches one only for hashers it considers slow (its own
+// std::hash<std::string>), and treats a user-supplied hasher such as Keyspace::Hash as fast.
 constexpr std::size_t node_bytes =
-    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Entry>) + sizeof(std::size_t));
+    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Entry>));
 
 }  // namespace
 

@@ -75,8 +75,9 @@ TEST(AnswerLine, EmptyAndBlankLinesGetNoReply) {
     EXPECT_EQ(answer_line("   \t ").reply, "");
 }
 
-TEST(AnswerLine, ErrorRepliesStayOnOneLine) {
-    EXPECT_EQ(answer_line("a\rb").reply, "-ERR unknown command 'a b', with args beginning with: \r\n");
+TEST(AnswerLine, CarriageReturnsAndTabsSeparateArgumentsLikeSpaces) {
+    EXPECT_EQ(answer_line("a\rb\tc").reply,
+              "-ERR unknown command 'a', with args beginning with: 'b' 'c' \r\n");
 }
 
 // A whole session over a socketpair: serve_ping_client() runs in a thread and closes its end
