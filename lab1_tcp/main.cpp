@@ -14,11 +14,16 @@ namespace {
 
 const char* describe(net::SessionEnd end) {
     switch (end) {
-        case net::SessionEnd::quit: return "sent QUIT";
-        case net::SessionEnd::closed: return "disconnected";
-        case net::SessionEnd::closed_mid_line: return "disconnected in the middle of a command";
-        case net::SessionEnd::too_long: return "sent a line over 64 KiB (protocol error)";
-        case net::SessionEnd::stopped: return "dropped: server stopping";
+        case net::SessionEnd::quit:
+            return "sent QUIT";
+        case net::SessionEnd::closed:
+            return "disconnected";
+        case net::SessionEnd::closed_mid_line:
+            return "disconnected in the middle of a command";
+        case net::SessionEnd::too_long:
+            return "sent a line over 64 KiB (protocol error)";
+        case net::SessionEnd::stopped:
+            return "dropped: server stopping";
     }
     return "left";
 }

@@ -12,7 +12,9 @@
 
 namespace {
 
-std::string key_name(std::size_t index) { return "key:" + std::to_string(index); }
+std::string key_name(std::size_t index) {
+    return "key:" + std::to_string(index);
+}
 
 // Each value is distinct per key, so a read that returned the wrong key's value is caught.
 std::string value_for(std::size_t index, std::size_t size) {
@@ -33,10 +35,10 @@ void print_memory(const store::Keyspace& keyspace, const store::ProcessMemory& b
     print_row("heap growth (mallinfo2, like used_memory)",
               static_cast<long long>(now.heap_bytes) - static_cast<long long>(before.heap_bytes),
               "B");
-    print_row("resident growth (/proc/self/statm, RSS)",
-              static_cast<long long>(now.resident_bytes) -
-                  static_cast<long long>(before.resident_bytes),
-              "B");
+    print_row(
+        "resident growth (/proc/self/statm, RSS)",
+        static_cast<long long>(now.resident_bytes) - static_cast<long long>(before.resident_bytes),
+        "B");
 }
 
 }  // namespace
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
     store::SystemClock clock;
     store::Keyspace keyspace{clock};
 
-    for (std::size_t i = 0; i < keys; ++i) keyspace.set(key_name(i), value_for(i, value_size));
+    for (std::size_t i = 0; i < keys; ++i)
+        keyspace.set(key_name(i), value_for(i, value_size));
     std::printf("stored %zu keys (key:0 .. key:%zu) with %zu-byte values\n", keyspace.size(),
                 keys ? keys - 1 : 0, value_size);
 
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
 
     std::size_t deleted = 0;
     if (delete_every > 0) {
-        for (std::size_t i = 0; i < keys; i += delete_every) deleted += keyspace.del(key_name(i));
+        for (std::size_t i = 0; i < keys; i += delete_every)
+            deleted += keyspace.del(key_name(i));
     }
     std::printf("deleted %zu keys (every %zu%s)\n", deleted, delete_every,
                 delete_every == 1 ? "" : "th");

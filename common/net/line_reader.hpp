@@ -43,9 +43,9 @@ public:
 private:
     Socket& socket_;
     std::size_t max_line_;
-    std::string buffer_;         // bytes received and not yet handed out
-    std::size_t consumed_ = 0;   // bytes of buffer_ already returned as lines
-    std::size_t scanned_ = 0;    // bytes past consumed_ known to hold no '\n'
+    std::string buffer_;        // bytes received and not yet handed out
+    std::size_t consumed_ = 0;  // bytes of buffer_ already returned as lines
+    std::size_t scanned_ = 0;   // bytes past consumed_ known to hold no '\n'
 };
 
 }  // namespace net

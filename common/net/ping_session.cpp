@@ -40,7 +40,9 @@ std::string bulk(std::string_view text) {
 
 // An error reply. It needs no escaping: the words it quotes were split at white space, so they
 // hold no '\r' or '\n' that could break the reply line.
-std::string error(std::string_view text) { return "-" + std::string{text} + "\r\n"; }
+std::string error(std::string_view text) {
+    return "-" + std::string{text} + "\r\n";
+}
 
 std::string wrong_arity(std::string_view command) {
     return error("ERR wrong number of arguments for '" + std::string{command} + "' command");

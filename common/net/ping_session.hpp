@@ -27,11 +27,11 @@ struct LineAnswer {
 
 /// How a conversation with one client ended.
 enum class SessionEnd {
-    quit,            ///< the client sent QUIT
-    closed,          ///< the client hung up between commands
-    closed_mid_line, ///< the client hung up in the middle of a command
-    too_long,        ///< a line over 64 KiB: answered with Redis's protocol error, then closed
-    stopped,         ///< SIGINT or SIGTERM arrived (see signals.hpp)
+    quit,             ///< the client sent QUIT
+    closed,           ///< the client hung up between commands
+    closed_mid_line,  ///< the client hung up in the middle of a command
+    too_long,         ///< a line over 64 KiB: answered with Redis's protocol error, then closed
+    stopped,          ///< SIGINT or SIGTERM arrived (see signals.hpp)
 };
 
 /// Serves one client until it leaves: reads lines, answers each, stops at QUIT, at a hang-up, at

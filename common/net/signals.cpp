@@ -13,12 +13,14 @@ namespace {
 std::atomic<bool> stop_flag{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_stop_signal(int /*signal*/) { stop_flag.store(true); }
+extern "C" void on_stop_signal(int /*signal*/) {
+    stop_flag.store(true);
+}
 
 }  // namespace
 
 void install_stop_handlers() {
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR
@@ -27,6 +29,8 @@ void install_stop_handlers() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-bool stop_requested() { return stop_flag.load(); }
+bool stop_requested() {
+    return stop_flag.load();
+}
 
 }  // namespace net

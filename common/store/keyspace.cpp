@@ -64,7 +64,9 @@ bool Keyspace::del(std::string_view key) {
     return true;
 }
 
-bool Keyspace::exists(std::string_view key) { return find_live(key) != map_.end(); }
+bool Keyspace::exists(std::string_view key) {
+    return find_live(key) != map_.end();
+}
 
 bool Keyspace::expire_at(std::string_view key, TimePoint deadline) {
     const auto position = find_live(key);
@@ -104,7 +106,8 @@ std::size_t Keyspace::used_bytes() const {
 
 std::size_t Keyspace::recount_used_bytes() const {
     std::size_t total = 0;
-    for (const auto& [key, entry] : map_) total += entry_cost(key, entry);
+    for (const auto& [key, entry] : map_)
+        total += entry_cost(key, entry);
     return total + malloc_chunk(map_.bucket_count() * sizeof(void*));
 }
 

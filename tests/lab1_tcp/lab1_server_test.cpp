@@ -45,7 +45,8 @@ TEST(Lab1Server, AnswersSeveralCommandsSentTogetherInOrder) {
     TestClient client{server.port()};
     client.send("PING\r\nECHO a\nping b\r\nnope\r\n");
     const std::string expected =
-        "+PONG\r\n$1\r\na\r\n$1\r\nb\r\n-ERR unknown command 'nope', with args beginning with: \r\n";
+        "+PONG\r\n$1\r\na\r\n$1\r\nb\r\n-ERR unknown command 'nope', with args beginning with: "
+        "\r\n";
     EXPECT_EQ(client.read_exact(expected.size()), expected);
 }
 

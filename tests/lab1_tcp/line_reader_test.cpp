@@ -1,11 +1,12 @@
 // Unit tests of net::LineReader over a socketpair: how lines are framed however bytes arrive.
+#include "net/line_reader.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <string>
 #include <thread>
 
-#include "net/line_reader.hpp"
 #include "net/socket.hpp"
 
 namespace {
@@ -113,6 +114,8 @@ TEST(LineReader, RefusesACompleteLineOverTheLimit) {
     EXPECT_EQ(reader.read_line().status, net::LineStatus::too_long);
 }
 
-TEST(LineReader, DefaultLimitIsRedisInlineLimit) { EXPECT_EQ(net::max_inline_line, 65536u); }
+TEST(LineReader, DefaultLimitIsRedisInlineLimit) {
+    EXPECT_EQ(net::max_inline_line, 65536u);
+}
 
 }  // namespace

@@ -1,5 +1,7 @@
 // In-process tests of lab 1's protocol: answer_line() for each command, and a whole session
 // served over a socketpair.
+#include "net/ping_session.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -9,7 +11,6 @@
 #include <thread>
 #include <utility>
 
-#include "net/ping_session.hpp"
 #include "net/socket.hpp"
 
 namespace {
@@ -17,7 +18,9 @@ namespace {
 using net::After;
 using net::answer_line;
 
-TEST(AnswerLine, PingWithoutArgumentIsPong) { EXPECT_EQ(answer_line("PING").reply, "+PONG\r\n"); }
+TEST(AnswerLine, PingWithoutArgumentIsPong) {
+    EXPECT_EQ(answer_line("PING").reply, "+PONG\r\n");
+}
 
 TEST(AnswerLine, CommandNamesAreCaseInsensitive) {
     EXPECT_EQ(answer_line("ping").reply, "+PONG\r\n");
@@ -59,7 +62,8 @@ TEST(AnswerLine, OtherCommandsKeepTheConnectionOpen) {
 TEST(AnswerLine, UnknownCommandMatchesRedis7Text) {
     EXPECT_EQ(answer_line("foo bar baz").reply,
               "-ERR unknown command 'foo', with args beginning with: 'bar' 'baz' \r\n");
-    EXPECT_EQ(answer_line("FOO").reply, "-ERR unknown command 'FOO', with args beginning with: \r\n");
+    EXPECT_EQ(answer_line("FOO").reply,
+              "-ERR unknown command 'FOO', with args beginning with: \r\n");
 }
 
 TEST(AnswerLine, UnknownCommandTextIsCutLikeRedis) {

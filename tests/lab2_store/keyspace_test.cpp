@@ -1,11 +1,12 @@
 // Unit tests of store::Keyspace: CRUD, binary safety, expiry on a manual clock, and the memory
 // estimate tracking every change.
+#include "store/keyspace.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "store/clock.hpp"
-#include "store/keyspace.hpp"
 
 namespace {
 
@@ -125,7 +126,8 @@ TEST_F(KeyspaceTest, ForEachSkipsExpiredKeysWithoutRemovingThem) {
 }
 
 TEST_F(KeyspaceTest, ClearRemovesEverything) {
-    for (int i = 0; i < 100; ++i) keyspace.set("k" + std::to_string(i), "v");
+    for (int i = 0; i < 100; ++i)
+        keyspace.set("k" + std::to_string(i), "v");
     keyspace.clear();
     EXPECT_EQ(keyspace.size(), 0u);
     EXPECT_FALSE(keyspace.exists("k1"));
@@ -139,7 +141,8 @@ TEST_F(KeyspaceTest, ThousandKeysRoundTrip) {
     for (int i = 0; i < 1000; ++i) {
         EXPECT_EQ(keyspace.get("key:" + std::to_string(i)), "value:" + std::to_string(i * 7));
     }
-    for (int i = 0; i < 1000; i += 2) EXPECT_TRUE(keyspace.del("key:" + std::to_string(i)));
+    for (int i = 0; i < 1000; i += 2)
+        EXPECT_TRUE(keyspace.del("key:" + std::to_string(i)));
     EXPECT_EQ(keyspace.size(), 500u);
     for (int i = 0; i < 1000; ++i) {
         EXPECT_EQ(keyspace.exists("key:" + std::to_string(i)), i % 2 == 1) << i;
@@ -158,9 +161,9 @@ TEST_F(KeyspaceTest, EachSetAddsExactlyTheEntryCost) {
     const std::size_t before = keyspace.used_bytes();
     const std::string long_value(1000, 'v');
     keyspace.set("a-key-longer-than-fifteen-bytes", long_value);
-    EXPECT_EQ(keyspace.used_bytes() - before,
-              store::Keyspace::entry_cost("a-key-longer-than-fifteen-bytes",
-                                          {long_value, std::nullopt}));
+    EXPECT_EQ(
+        keyspace.used_bytes() - before,
+        store::Keyspace::entry_cost("a-key-longer-than-fifteen-bytes", {long_value, std::nullopt}));
 }
 
 TEST_F(KeyspaceTest, LongStringsCostTheirHeapBlocks) {
@@ -189,11 +192,13 @@ TEST_F(KeyspaceTest, EstimateFollowsOverwriteDeleteAndExpiry) {
 }
 
 TEST_F(KeyspaceTest, EstimateReturnsToBaselineWhenEveryKeyIsGone) {
-    for (int i = 0; i < 1000; ++i) keyspace.set("key:" + std::to_string(i), std::string(64, 'x'));
+    for (int i = 0; i < 1000; ++i)
+        keyspace.set("key:" + std::to_string(i), std::string(64, 'x'));
     const std::size_t buckets_only =
-        keyspace.used_bytes() - 1000 * store::Keyspace::entry_cost("key:0", {std::string(64, 'x'),
-                                                                              std::nullopt});
-    for (int i = 0; i < 1000; ++i) keyspace.del("key:" + std::to_string(i));
+        keyspace.used_bytes() -
+        1000 * store::Keyspace::entry_cost("key:0", {std::string(64, 'x'), std::nullopt});
+    for (int i = 0; i < 1000; ++i)
+        keyspace.del("key:" + std::to_string(i));
     EXPECT_EQ(keyspace.used_bytes(), buckets_only);  // the bucket array is all that is left
 }
 

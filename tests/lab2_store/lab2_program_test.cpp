@@ -15,9 +15,9 @@ TEST(Lab2Program, StoresReadsBackAndReports) {
 }
 
 TEST(Lab2Program, TakesKeysAndValueSize) {
-    const auto result = support::run_program(support::program_path("lab2_store"),
-                                             {"--keys", "50", "--value-size", "3000",
-                                              "--delete-every", "5"});
+    const auto result =
+        support::run_program(support::program_path("lab2_store"),
+                             {"--keys", "50", "--value-size", "3000", "--delete-every", "5"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_NE(result.out.find("stored 50 keys (key:0 .. key:49) with 3000-byte values"),
               std::string::npos)
@@ -26,8 +26,8 @@ TEST(Lab2Program, TakesKeysAndValueSize) {
 }
 
 TEST(Lab2Program, RejectsABadFlag) {
-    const auto result = support::run_program(support::program_path("lab2_store"),
-                                             {"--keys", "many"});
+    const auto result =
+        support::run_program(support::program_path("lab2_store"), {"--keys", "many"});
     EXPECT_NE(result.exit_code, 0);
 }
 

@@ -1,11 +1,12 @@
 // The memory estimate against what glibc's allocator really hands out.
+#include "store/memory.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "store/clock.hpp"
 #include "store/keyspace.hpp"
-#include "store/memory.hpp"
 
 namespace {
 
@@ -36,8 +37,12 @@ void expect_estimate_matches_heap(std::size_t keys, std::size_t value_size) {
     }
 }
 
-TEST(MemoryEstimate, MatchesHeapGrowthForShortValues) { expect_estimate_matches_heap(10'000, 8); }
+TEST(MemoryEstimate, MatchesHeapGrowthForShortValues) {
+    expect_estimate_matches_heap(10'000, 8);
+}
 
-TEST(MemoryEstimate, MatchesHeapGrowthForLongValues) { expect_estimate_matches_heap(10'000, 100); }
+TEST(MemoryEstimate, MatchesHeapGrowthForLongValues) {
+    expect_estimate_matches_heap(10'000, 100);
+}
 
 }  // namespace

@@ -26,12 +26,13 @@ int decode_status(int status) {
 }
 
 // Forks and execs `program`; the child's stdin/stdout/stderr become the given descriptors.
-pid_t spawn(const std::string& program, const std::vector<std::string>& arguments, int in,
-            int out, int err) {
+pid_t spawn(const std::string& program, const std::vector<std::string>& arguments, int in, int out,
+            int err) {
     std::vector<std::string> words{program};
     words.insert(words.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
-    for (auto& word : words) argv.push_back(word.data());
+    for (auto& word : words)
+        argv.push_back(word.data());
     argv.push_back(nullptr);
 
     const pid_t pid = ::fork();
@@ -148,7 +149,8 @@ ServerProcess ServerProcess::start(const std::string& program,
         if (at == std::string::npos) continue;
         const auto colon = line.find_first_of(" ", at + marker.size());
         const std::string address = line.substr(at + marker.size(), colon - at - marker.size());
-        server.port_ = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+        server.port_ =
+            static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
         return server;
     }
 }

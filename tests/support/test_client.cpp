@@ -38,8 +38,8 @@ std::string TestClient::read_exact(std::size_t count, std::chrono::milliseconds 
     const auto deadline = Clock::now() + limit;
     std::string data;
     while (data.size() < count && !closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         data += receive_some(left);
     }
@@ -50,8 +50,8 @@ std::string TestClient::read_until(std::string_view suffix, std::chrono::millise
     const auto deadline = Clock::now() + limit;
     std::string data;
     while (!data.ends_with(suffix) && !closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         data += receive_some(left);
     }
@@ -62,8 +62,8 @@ std::string TestClient::read_for(std::chrono::milliseconds limit) {
     const auto deadline = Clock::now() + limit;
     std::string data;
     while (!closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         data += receive_some(left);
     }
@@ -73,14 +73,16 @@ std::string TestClient::read_for(std::chrono::milliseconds limit) {
 bool TestClient::closed_by_server(std::chrono::milliseconds limit) {
     const auto deadline = Clock::now() + limit;
     while (!closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return false;
         (void)receive_some(left);
     }
     return true;
 }
 
-void TestClient::close() { socket_.reset(); }
+void TestClient::close() {
+    socket_.reset();
+}
 
 }  // namespace support
