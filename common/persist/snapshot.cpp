@@ -1,0 +1,205 @@
+// Writing and strictly reading the JSON snapshot with nlohmann::json: one entry per line on
+// save, whole-document validation before anything is loaded. Introduced in lab 4.
+#include "persist/snapshot.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "persist/encoding.hpp"
+#include "persist/file_io.hpp"
+
+namespace persist {
+
+namespace {
+
+// ordered_json keeps fields in the order we add them, so entries read "key, type, value".
+using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
+
+// Bytes as JSON: a plain string when they are valid UTF-8, which is the common case and keeps
+// the file readable; otherwise {"base64": "..."}, because a JSON string can only hold Unicode.
+OrderedJson bytes_to_json(std::string_view bytes) {
+    if (is_valid_utf8(bytes)) return std::string{bytes};
+    return OrderedJson{{"base64", base64_encode(bytes)}};
+}
+
+std::int64_t to_unix_ms(store::TimePoint time) {
+    return time.time_since_epoch().count();
+}
+
+// A validation failure inside the document; load_snapshot() prefixes it with the file's name.
+// Kept apart from PersistError so that no message reaches the caller without that prefix.
+class Invalid : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+const Json& require(const Json& object, const char* field, const std::string& where) {
+    const auto position = object.find(field);
+    if (position == object.end()) throw Invalid{where + ": missing field \"" + field + "\""};
+    return *position;
+}
+
+// The inverse of bytes_to_json(): a string, or an object whose only field is "base64".
+std::string bytes_from_json(const Json& value, const std::string& where) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_object() && value.size() == 1 && value.contains("base64")) {
+        const Json& text = value["base64"];
+        if (!text.is_string()) throw Invalid{where + ".base64: expected a string"};
+        auto bytes = base64_decode(text.get_ref<const std::string&>());
+        if (!bytes) throw Invalid{where + ".base64: invalid base64"};
+        return std::move(*bytes);
+    }
+    throw Invalid{where + ": expected a string or {\"base64\": \"...\"}, found " +
+                  std::string{value.type_name()}};
+}
+
+std::int64_t unix_ms_from_json(const Json& value, const std::string& where) {
+    const bool fits = value.is_number_integer() &&
+                      (!value.is_number_unsigned() ||
+                       value.get<std::uint64_t>() <=
+                           static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    if (!fits) throw Invalid{where + ": expected an integer (Unix time in milliseconds)"};
+    return value.get<std::int64_t>();
+}
+
+// Checks the top level: the format name, the version, and an array of entries.
+const Json& entries_of(const Json& document) {
+    if (!document.is_object()) throw Invalid{"expected a JSON object at the top level"};
+    const Json& format = require(document, "format", "snapshot");
+    if (format != snapshot_format_name) {
+        throw Invalid{"not a snapshot of this course (\"format\" is " + format.dump() +
+                      ", expected \"" + std::string{snapshot_format_name} + "\")"};
+    }
+    const Json& version = require(document, "version", "snapshot");
+    if (!version.is_number_integer() || version.get<std::int64_t>() != snapshot_version) {
+        throw Invalid{"unsupported snapshot version " + version.dump() +
+                      " (this build reads version " + std::to_string(snapshot_version) + ")"};
+    }
+    const Json& entries = require(document, "entries", "snapshot");
+    if (!entries.is_array()) throw Invalid{"\"entries\" is not an array"};
+    return entries;
+}
+
+SnapshotEntry entry_from_json(const Json& item, const std::string& where) {
+    if (!item.is_object()) throw Invalid{where + ": expected an object"};
+    SnapshotEntry result;
+    result.key = bytes_from_json(require(item, "key", where), where + ".key");
+    const Json& type = require(item, "type", where);
+    if (!type.is_string()) throw Invalid{where + ".type: expected a string"};
+    // Lab 6 adds "list" and "set" here; a build that does not know a type refuses the file.
+    if (type != "string") throw Invalid{where + ".type: unknown type " + type.dump()};
+    result.entry.value = bytes_from_json(require(item, "value", where), where + ".value");
+    if (const auto deadline = item.find("expires_at_ms"); deadline != item.end()) {
+        result.entry.deadline = store::TimePoint{
+            std::chrono::milliseconds{unix_ms_from_json(*deadline, where + ".expires_at_ms")}};
+    }
+    return result;
+}
+
+// "invalid JSON at byte 5000 (line 34, column 28): syntax error while parsing value - ...".
+// The offset counts from 0, like the append-only file's; nlohmann counts from 1.
+std::string describe_syntax_error(const Json::parse_error& error) {
+    const std::string offset = std::to_string(error.byte > 0 ? error.byte - 1 : 0);
+    // what() is "[json.exception.parse_error.101] parse error at line 34, column 28: <reason>".
+    const std::string what = error.what();
+    const auto line = what.find(" at line ");
+    const auto reason = what.find(": ", line == std::string::npos ? 0 : line);
+    if (line == std::string::npos || reason == std::string::npos) {
+        return "invalid JSON at byte " + offset + ": " + what;
+    }
+    return "invalid JSON at byte " + offset + " (" + what.substr(line + 4, reason - line - 4) +
+           "): " + what.substr(reason + 2);
+}
+
+}  // namespace
+
+SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::filesystem::path& path,
+                                store::TimePoint now) {
+    // Views into the keyspace, valid while it does not change: nothing is copied but pointers.
+    std::vector<std::pair<std::string_view, const store::Entry*>> entries;
+    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
+        entries.emplace_back(key, &entry);
+    });
+    std::sort(entries.begin(), entries.end());
+
+    AtomicFile file{path};
+    const OrderedJson header{{"format", snapshot_format_name},
+                             {"version", snapshot_version},
+                             {"saved_at_ms", to_unix_ms(now)},
+                             {"keys", entries.size()}};
+    // The header's fields, then the entries one per line, so that a diff or `grep` of two
+    // snapshots shows keys rather than one endless line.
+    std::string head = header.dump();
+    head.pop_back();  // the closing '}'
+    file.write(head + ",\"entries\":[\n");
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& [key, entry] = entries[i];
+        OrderedJson item{{"key", bytes_to_json(key)},
+                         {"type", "string"},
+                         {"value", bytes_to_json(entry->value)}};
+        if (entry->deadline) item["expires_at_ms"] = to_unix_ms(*entry->deadline);
+        file.write(item.dump());
+        file.write(i + 1 < entries.size() ? ",\n" : "\n");
+    }
+    file.write("]}\n");
+    const std::size_t bytes = file.size();
+    file.commit();
+    return SnapshotSaveStats{entries.size(), bytes};
+}
+
+ParsedSnapshot parse_snapshot(std::string_view text, std::string_view name, store::TimePoint now) {
+    const std::string prefix = std::string{name} + ": ";
+    Json document;
+    try {
+        document = Json::parse(text);
+    } catch (const Json::parse_error& error) {
+        throw PersistError{prefix + describe_syntax_error(error)};
+    }
+    try {
+        ParsedSnapshot result;
+        const Json& entries = entries_of(document);
+        // The number in "keys" must match, which catches entries lost by a careless edit.
+        const Json& count = require(document, "keys", "snapshot");
+        if (!count.is_number_unsigned() || count.get<std::size_t>() != entries.size()) {
+            throw Invalid{"\"keys\" is " + count.dump() + " but \"entries\" holds " +
+                          std::to_string(entries.size())};
+        }
+        std::unordered_map<std::string, std::size_t> seen;  // key -> index, to refuse repeats
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const std::string where = "entries[" + std::to_string(i) + "]";
+            SnapshotEntry item = entry_from_json(entries[i], where);
+            const auto [position, fresh] = seen.emplace(item.key, i);
+            if (!fresh) {
+                throw Invalid{where + ".key: duplicate of entries[" +
+                              std::to_string(position->second) + "].key"};
+            }
+            // Alive at its deadline and gone just after, as in Keyspace::is_expired().
+            if (item.entry.deadline && *item.entry.deadline < now) {
+                ++result.expired_dropped;
+                continue;
+            }
+            result.entries.push_back(std::move(item));
+        }
+        return result;
+    } catch (const Invalid& invalid) {
+        throw PersistError{prefix + invalid.what()};
+    }
+}
+
+SnapshotLoadStats load_snapshot(const std::filesystem::path& path, store::Keyspace& keyspace,
+                                store::TimePoint now) {
+    const auto text = read_file(path);
+    if (!text) return SnapshotLoadStats{};
+    const ParsedSnapshot parsed = parse_snapshot(*text, path.string(), now);
+    for (const auto& item : parsed.entries) {
+        keyspace.set(item.key, item.entry.value, item.entry.deadline);
+    }
+    return SnapshotLoadStats{true, parsed.entries.size(), parsed.expired_dropped, text->size()};
+}
+
+}  // namespace persist
