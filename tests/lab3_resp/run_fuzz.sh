@@ -13,11 +13,6 @@ if ! command -v clang++ >/dev/null 2>&1; then
   echo "run_fuzz.sh: clang++ not found; skipping the fuzz run" >&2
   exit 77
 fi
-if ! grep -q 'tests/lab3_resp/fuzz' "$source_dir/CMakeLists.txt"; then
-  echo "run_fuzz.sh: add_subdirectory(tests/lab3_resp/fuzz) is not in the top-level" \
-       "CMakeLists.txt yet; skipping the fuzz run" >&2
-  exit 77
-fi
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
 echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' \
