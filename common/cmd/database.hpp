@@ -1,0 +1,116 @@
+// The database the commands work on: the keyspace, a per-command clock, the change counter,
+// expiry (lazy and active) that reports each expired key, hit/miss counts, and the keys that
+// became ready for blocked clients (lab 6). Introduced in lab 5.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/clock.hpp"
+#include "store/keyspace.hpp"
+
+namespace cmd {
+
+/// Counters INFO stats shows for the keyspace; CONFIG RESETSTAT zeroes them.
+struct KeyspaceStats {
+    std::uint64_t expired_keys = 0;
+    std::uint64_t keyspace_hits = 0;
+    std::uint64_t keyspace_misses = 0;
+};
+
+/// Redis's `redisDb` plus the server-wide counters that belong to data (dirty, expired keys).
+///
+/// Time stands still during a command. The keyspace reads the time through the Database's
+/// command clock, which the Dispatcher freezes when a command starts (Redis 7 does the same
+/// with its command start time): a key cannot expire half-way through a command, so a
+/// command sees one consistent keyspace, and a key that was live when the Dispatcher checked
+/// it is still live when the handler reads it.
+class Database {
+public:
+    /// Called with the name of each key removed because it expired (lazily or actively),
+    /// after it is gone: the Dispatcher propagates it as `DEL key`.
+    using ExpiredListener = std::function<void(std::string_view key)>;
+
+    /// `clock` is the real time source (SystemClock, or ManualClock in tests); it must outlive
+    /// the Database.
+    explicit Database(const store::Clock& clock);
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// The keyspace. Handlers use it directly; so does the server to load a snapshot.
+    [[nodiscard]] store::Keyspace& keyspace() { return keyspace_; }
+    [[nodiscard]] const store::Keyspace& keyspace() const { return keyspace_; }
+
+    /// Now, as the current command sees it (frozen during a command).
+    [[nodiscard]] store::TimePoint now() const { return command_clock_.now(); }
+    /// Freezes the time for one command; unfreeze() lets it run again. The Dispatcher's job.
+    void freeze_time() { command_clock_.freeze(); }
+    void unfreeze_time() { command_clock_.unfreeze(); }
+
+    /// A read lookup, counted as a keyspace hit or miss (Redis's lookupKeyRead): GET, MGET,
+    /// GETRANGE, STRLEN... Writes use keyspace() directly and are not counted.
+    [[nodiscard]] std::optional<std::string_view> lookup_read(std::string_view key);
+
+    /// Removes `key` if it has expired, reporting it to the listener and counting it in
+    /// expired_keys; true when it did. Commands call it (through the Dispatcher) for every key
+    /// they name before they run.
+    bool expire_if_needed(std::string_view key);
+
+    /// Active expiry (Redis's activeExpireCycle, simplified): removes up to `max_keys` keys
+    /// whose deadline has passed, reporting each. The server calls it `hz` times a second.
+    /// Returns how many it removed.
+    std::size_t active_expire(std::size_t max_keys);
+
+    void set_expired_listener(ExpiredListener listener) { expired_listener_ = std::move(listener); }
+
+    /// The change counter (Redis's server.dirty): every change to the data adds to it. Never
+    /// goes down; the Dispatcher compares it before and after a command to decide whether to
+    /// propagate.
+    [[nodiscard]] std::uint64_t changes() const { return changes_; }
+    void add_changes(std::uint64_t count = 1) { changes_ += count; }
+    /// Changes since the last successful snapshot (INFO rdb_changes_since_last_save; the
+    /// save points compare it with their thresholds).
+    [[nodiscard]] std::uint64_t changes_since_save() const { return changes_ - changes_at_save_; }
+    /// Records a successful snapshot that saw the data as of `changes_at_start` (the value of
+    /// changes() when the snapshot was taken; later changes still count as unsaved).
+    void mark_saved(std::uint64_t changes_at_start) { changes_at_save_ = changes_at_start; }
+
+    KeyspaceStats stats;
+
+    /// Lab 6, blocking: a write that may serve a blocked client (LPUSH on a list, ...) calls
+    /// it with the key. The server takes the list after each command and retries the clients
+    /// blocked on those keys, oldest first (Redis's signalKeyAsReady / handleClientsBlockedOnKeys).
+    void signal_key_ready(std::string_view key);
+    /// The keys signalled since the last call, each once, in signal order.
+    [[nodiscard]] std::vector<std::string> take_ready_keys();
+
+private:
+    /// The time source of the keyspace: the real clock, or a frozen reading of it.
+    class CommandClock final : public store::Clock {
+    public:
+        explicit CommandClock(const store::Clock& source) : source_{source} {}
+        [[nodiscard]] store::TimePoint now() const override;
+        void freeze() { frozen_ = source_.now(); }
+        void unfreeze() { frozen_.reset(); }
+        /// Makes now() return `time` until unfreeze(): lets active expiry see expired entries.
+        void pin(store::TimePoint time) { frozen_ = time; }
+
+    private:
+        const store::Clock& source_;
+        std::optional<store::TimePoint> frozen_;
+    };
+
+    CommandClock command_clock_;
+    store::Keyspace keyspace_;
+    ExpiredListener expired_listener_;
+    std::uint64_t changes_ = 0;
+    std::uint64_t changes_at_save_ = 0;
+    std::vector<std::string> ready_keys_;
+};
+
+}  // namespace cmd

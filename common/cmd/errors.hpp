@@ -1,0 +1,101 @@
+// The error catalog: every error reply a client can see from the command layer, equal to
+// Redis 7's byte for byte (checked against redis-server 7.0.15). Introduced in lab 5.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+/// Error replies without the leading `-` and the CRLF (resp::Writer::error() adds them).
+/// The first word is the error code clients switch on (`ERR`, `WRONGTYPE`, `NOAUTH`, ...).
+/// Messages with a variable part are functions; everything else is a constant.
+namespace cmd::errors {
+
+// --- Generic argument errors (Redis's shared.syntaxerr and friends) ---
+inline constexpr std::string_view syntax = "ERR syntax error";
+inline constexpr std::string_view not_integer = "ERR value is not an integer or out of range";
+inline constexpr std::string_view not_float = "ERR value is not a valid float";
+inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
+/// DECRBY with LLONG_MIN, whose negation does not exist.
+inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";
+inline constexpr std::string_view nan_or_infinity = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view no_such_key = "ERR no such key";
+inline constexpr std::string_view string_too_long =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view offset_out_of_range = "ERR offset is out of range";
+inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
+inline constexpr std::string_view db_index_out_of_range = "ERR DB index is out of range";
+inline constexpr std::string_view invalid_db_index = "ERR value is not an integer or out of range";
+
+/// Lab 6: an operation against a key holding the wrong kind of value.
+inline constexpr std::string_view wrong_type =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+// --- Expiry options (EXPIRE family, SET, GETEX) ---
+inline constexpr std::string_view expire_nx_and_other =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view expire_gt_and_lt =
+    "ERR GT and LT options at the same time are not compatible";
+/// `ERR Unsupported option foo` (EXPIRE k 10 foo)
+[[nodiscard]] std::string unsupported_option(std::string_view option);
+/// `ERR invalid expire time in 'set' command`: a zero, negative or overflowing expiry.
+[[nodiscard]] std::string invalid_expire_time(std::string_view command);
+
+// --- Authentication and protocol negotiation ---
+inline constexpr std::string_view no_auth = "NOAUTH Authentication required.";
+inline constexpr std::string_view wrong_pass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view auth_without_password =
+    "ERR AUTH <password> called without any password configured for the default user. Are "
+    "you sure your configuration is correct?";
+inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view protocol_version_not_integer =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view hello_not_authenticated =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+    "RESP protocol version at the same time";
+/// `ERR Syntax error in HELLO option 'foo'`
+[[nodiscard]] std::string hello_syntax(std::string_view option);
+
+// --- CLIENT ---
+inline constexpr std::string_view client_name_invalid =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view no_such_client = "ERR No such client";
+inline constexpr std::string_view invalid_client_id = "ERR Invalid client ID";
+inline constexpr std::string_view client_id_not_positive = "ERR client-id should be greater than 0";
+/// `ERR Unknown client type 'foo'` (CLIENT LIST TYPE foo)
+[[nodiscard]] std::string unknown_client_type(std::string_view type);
+/// CLIENT KILL with an unknown filter: Redis's shared.syntaxerr.
+inline constexpr std::string_view client_kill_syntax = syntax;
+
+// --- Persistence (SAVE, BGSAVE, SHUTDOWN) ---
+inline constexpr std::string_view background_save_in_progress =
+    "ERR Background save already in progress";
+inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
+/// A failed SAVE: Redis replies with its generic shared.err.
+inline constexpr std::string_view generic = "ERR";
+
+// --- CONFIG ---
+/// `ERR Unknown option or number of arguments for CONFIG SET - 'foo'`
+[[nodiscard]] std::string config_set_unknown(std::string_view option);
+/// `ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config`
+[[nodiscard]] std::string config_set_failed(std::string_view option, std::string_view reason);
+inline constexpr std::string_view config_protected = "can't set protected config";
+inline constexpr std::string_view config_immutable = "can't set immutable config";
+inline constexpr std::string_view config_duplicate = "duplicate parameter";
+
+// --- Dispatch: the only place that answers these is the Dispatcher ---
+/// `ERR unknown command 'foo', with args beginning with: 'a' 'b' `, with Redis's limits: the
+/// name is cut at 128 bytes, arguments are added while the list is under 128 bytes, and each
+/// argument stops at a NUL byte (Redis formats them with %s).
+[[nodiscard]] std::string unknown_command(std::string_view name,
+                                          std::span<const std::string_view> args);
+/// `ERR wrong number of arguments for 'get' command`; `full_name` is lower case, and
+/// `container|sub` for a subcommand (`config|get`).
+[[nodiscard]] std::string wrong_arity(std::string_view full_name);
+/// `ERR unknown subcommand 'foo'. Try CONFIG HELP.`; `container` is upper-cased here.
+[[nodiscard]] std::string unknown_subcommand(std::string_view subcommand,
+                                             std::string_view container);
+
+}  // namespace cmd::errors

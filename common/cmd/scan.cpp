@@ -1,0 +1,54 @@
+// SCAN's hash-ordered cursor: one pass to find where the batch ends, one to collect it.
+// Introduced in lab 5.
+#include "cmd/scan.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+#include <string_view>
+#include <utility>
+
+namespace cmd {
+
+std::uint64_t scan_hash(std::string_view key) {
+    return std::hash<std::string_view>{}(key);
+}
+
+ScanBatch scan_keys(const store::Keyspace& keyspace, std::uint64_t cursor, std::size_t count) {
+    count = std::max<std::size_t>(count, 1);
+    // Pass 1: the `count` smallest hashes at or after the cursor, in a max-heap whose top
+    // becomes the last hash of this batch.
+    std::priority_queue<std::uint64_t> smallest;
+    keyspace.for_each([&](std::string_view key, const store::Entry&) {
+        const std::uint64_t hash = scan_hash(key);
+        if (hash < cursor) return;
+        if (smallest.size() < count) {
+            smallest.push(hash);
+        } else if (hash < smallest.top()) {
+            smallest.pop();
+            smallest.push(hash);
+        }
+    });
+    ScanBatch batch;
+    if (smallest.empty()) return batch;
+    const std::uint64_t last = smallest.top();
+
+    // Pass 2: every key in [cursor, last], ties with `last` included, in hash order.
+    std::vector<std::pair<std::uint64_t, std::string_view>> selected;
+    bool more = false;
+    keyspace.for_each([&](std::string_view key, const store::Entry&) {
+        const std::uint64_t hash = scan_hash(key);
+        if (hash > last) {
+            more = true;
+        } else if (hash >= cursor) {
+            selected.emplace_back(hash, key);
+        }
+    });
+    std::sort(selected.begin(), selected.end());
+    for (const auto& [hash, key] : selected)
+        batch.keys.emplace_back(key);
+    batch.next_cursor = (more && last != UINT64_MAX) ? last + 1 : 0;
+    return batch;
+}
+
+}  // namespace cmd

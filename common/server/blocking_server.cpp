@@ -1,0 +1,304 @@
+// The blocking server: the accept loop, the one command lock, the cron's work, shutdown, and
+// what the command layer asks of the server (cmd::ServerControl). Introduced in lab 5.
+#include "server/blocking_server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "cmd/families.hpp"
+#include "net/signals.hpp"
+#include "resp/writer.hpp"
+
+namespace server {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Redis's error for a connection over maxclients, sent before closing it.
+constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
+
+// Active expiry's budget per cron tick: at most this many expired keys are removed. Redis's
+// activeExpireCycle samples 20 keys with a deadline per loop and loops while more than a
+// quarter of them had expired, for at most 25% of the period. Our Database::active_expire()
+// walks the whole keyspace on each call (the store has no table of keys with deadlines, see
+// the chapter), so the cron calls it once per tick, with room for ten of Redis's loops...
+constexpr std::size_t expire_keys_per_tick = 200;
+// ...and, because a walk of a million keys takes tens of milliseconds under the lock, no more
+// often than keeps it under a tenth of the time: after a walk of d, the next waits 10 d.
+constexpr int active_expire_time_share = 10;
+
+// "ip:port" of our end of a connection, as CLIENT LIST shows it (laddr=).
+std::string local_name(int fd) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
+    char host[INET6_ADDRSTRLEN] = {};
+    std::uint16_t port = 0;
+    if (address.ss_family == AF_INET6) {
+        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+        ::inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof host);
+        port = ntohs(v6.sin6_port);
+    } else {
+        const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+        ::inet_ntop(AF_INET, &v4.sin_addr, host, sizeof host);
+        port = ntohs(v4.sin_port);
+    }
+    return std::string{host} + ":" + std::to_string(port);
+}
+
+std::string executable_path() {
+    std::error_code error;
+    const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string{} : path.string();
+}
+
+}  // namespace
+
+BlockingServer::BlockingServer(cmd::Config config, ServerSettings settings, Logger& log)
+    : log_{log},
+      settings_{settings},
+      state_{clock_, std::move(config)},
+      dispatcher_{cmd::lab5_commands(), state_, *this},
+      persistence_{state_, dispatcher_, log_},
+      executable_{executable_path()} {}
+
+BlockingServer::~BlockingServer() = default;
+
+void BlockingServer::start() {
+    // Block the stop signals here, before any thread exists (the AOF's fsync thread, the
+    // cron, the clients): they all inherit the mask, and only run()'s ppoll() receives them.
+    sigset_t stop_signals;
+    ::sigemptyset(&stop_signals);
+    ::sigaddset(&stop_signals, SIGINT);
+    ::sigaddset(&stop_signals, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &stop_signals, &wait_mask_);
+    ::sigdelset(&wait_mask_, SIGINT);
+    ::sigdelset(&wait_mask_, SIGTERM);
+
+    int pipe_ends[2];
+    if (::pipe2(pipe_ends, O_CLOEXEC | O_NONBLOCK) != 0) {
+        throw std::system_error{errno, std::generic_category(), "pipe"};
+    }
+    wake_read_.reset(pipe_ends[0]);
+    wake_write_.reset(pipe_ends[1]);
+
+    {
+        const std::scoped_lock lock{command_mutex_};
+        persistence_.load();
+    }
+    listener_.emplace(
+        net::Listener::bind(state_.config.bind, static_cast<std::uint16_t>(state_.config.port)));
+}
+
+std::uint16_t BlockingServer::port() const {
+    return listener_ ? listener_->port() : 0;
+}
+
+int BlockingServer::run() {
+    log_.notice("listening on " + state_.config.bind + ":" + std::to_string(port()) +
+                " (a thread per client, one command lock; Ctrl-C stops)");
+    cron_.emplace([this] { return cron_tick(); });
+
+    for (;;) {
+        if (shutdown_requested_.load()) break;
+        if (net::stop_requested() && stop_for_signal()) break;
+        std::array<pollfd, 2> waiting{pollfd{listener_->native_handle(), POLLIN, 0},
+                                      pollfd{wake_read_.get(), POLLIN, 0}};
+        // A timeout, so clients that left are reaped even when nobody connects, and a failed
+        // final save is retried.
+        const timespec timeout{0, 100'000'000};
+        const int ready = ::ppoll(waiting.data(), waiting.size(), &timeout, &wait_mask_);
+        if (ready < 0 && errno != EINTR) {
+            throw std::system_error{errno, std::generic_category(), "ppoll"};
+        }
+        if (ready > 0 && (waiting[1].revents & POLLIN) != 0) {
+            std::array<char, 64> drained;
+            while (::read(wake_read_.get(), drained.data(), drained.size()) > 0) {
+            }
+        }
+        if (ready > 0 && (waiting[0].revents & POLLIN) != 0) accept_client();
+        clients_.reap();
+    }
+
+    // Nothing runs any more (stopping_ is set): stop the cron, close every client, join.
+    cron_.reset();
+    clients_.close_all();
+    clients_.join_all();
+    log_.notice("ready to exit, bye bye");
+    return 0;
+}
+
+void BlockingServer::accept_client() {
+    std::optional<net::Socket> socket = listener_->accept();
+    if (!socket) return;
+    std::size_t max_clients = 0;
+    cmd::Session session;
+    {
+        const std::scoped_lock lock{command_mutex_};
+        ++state_.stats.total_connections_received;
+        max_clients = static_cast<std::size_t>(state_.config.maxclients);
+        session.authenticated = state_.config.requirepass.empty();
+    }
+    session.peer_address = socket->peer_name();
+    session.local_address = local_name(socket->native_handle());
+    session.created_at = session.last_interaction = clock_.now();
+
+    Client* client = clients_.admit(std::move(*socket), std::move(session), max_clients);
+    if (client == nullptr) {
+        // Best effort, as in Redis's acceptCommonHandler(): the client may be gone already.
+        (void)socket->send_all(max_clients_reached);
+        const std::scoped_lock lock{command_mutex_};
+        ++state_.stats.rejected_connections;
+        return;
+    }
+    if (!clients_.start(*client, [this](Client& served) { serve_client(served); })) {
+        log_.warning("cannot start a thread for a new client: connection closed");
+    }
+}
+
+void BlockingServer::serve_client(Client& client) {
+    // The connection boundary: nothing thrown while serving one client may reach the others.
+    try {
+        Connection connection{client.socket, client.session, *this, settings_.query_buffer_limit};
+        const ConnectionEnd end = connection.serve();
+        if (end == ConnectionEnd::query_buffer_limit) {
+            log_.warning("closing client id=" + std::to_string(client.session.id) + " addr=" +
+                         client.session.peer_address + " that reached the query buffer limit (" +
+                         std::to_string(settings_.query_buffer_limit) + " bytes)");
+        }
+    } catch (const std::exception& failure) {
+        log_.warning("client id=" + std::to_string(client.session.id) + " addr=" +
+                     client.session.peer_address + ": " + failure.what() + "; connection closed");
+    }
+}
+
+std::unique_lock<std::mutex> BlockingServer::lock_commands() {
+    return std::unique_lock{command_mutex_};
+}
+
+void BlockingServer::run_command(cmd::Session& session, std::span<const std::string_view> argv,
+                                 std::string& out) {
+    if (const auto refusal = write_refusal(argv)) {
+        resp::Writer{out, session.protocol}.error(*refusal);
+        return;
+    }
+    (void)dispatcher_.execute(session, argv, out);
+}
+
+std::optional<std::string> BlockingServer::write_refusal(
+    std::span<const std::string_view> argv) const {
+    auto refusal = persistence_.disk_error();
+    if (!refusal || argv.empty()) return std::nullopt;
+    // As Redis's processCommand(): unknown commands, wrong arity and missing AUTH are the
+    // dispatcher's to answer first; then write commands (and PING) get MISCONF.
+    const cmd::Command* command = dispatcher_.table().find(argv[0]);
+    if (command == nullptr || command->is_container() || !command->accepts(argv.size())) {
+        return std::nullopt;
+    }
+    if (!command->flags.has(cmd::Flag::write) && command->name != "ping") return std::nullopt;
+    return refusal;
+}
+
+void BlockingServer::count_traffic(std::size_t bytes_in, std::size_t bytes_out) {
+    state_.stats.total_net_input_bytes += bytes_in;
+    state_.stats.total_net_output_bytes += bytes_out;
+}
+
+std::chrono::milliseconds BlockingServer::cron_tick() {
+    const std::scoped_lock lock{command_mutex_};
+    const auto period = std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)};
+    if (stopping_) return period;
+    const auto start = SteadyClock::now();
+    if (start >= next_active_expire_) {
+        (void)dispatcher_.active_expire(expire_keys_per_tick);
+        next_active_expire_ = start + (SteadyClock::now() - start) * active_expire_time_share;
+    }
+    persistence_.cron(clock_.now());
+    return period;
+}
+
+bool BlockingServer::stop_for_signal() {
+    // A failed final save is retried every few seconds, not on every pass of the loop.
+    const auto now = SteadyClock::now();
+    if (now - last_signal_save_try_ < background_save_retry_delay) return false;
+    last_signal_save_try_ = now;
+    log_.notice("received SIGINT or SIGTERM: shutting down");
+    const std::scoped_lock lock{command_mutex_};
+    if (stopping_) return true;
+    if (!persistence_.shutdown(cmd::ShutdownMode::default_mode)) {
+        log_.warning(
+            "errors trying to shut down the server: still running; the final save "
+            "is retried in 5 s (SHUTDOWN NOSAVE stops without it)");
+        return false;
+    }
+    stopping_ = true;
+    return true;
+}
+
+void BlockingServer::wake_accept_loop() {
+    const char byte = 1;
+    (void)!::write(wake_write_.get(), &byte, 1);  // a full pipe already wakes the loop
+}
+
+// --- cmd::ServerControl ---
+
+bool BlockingServer::save() {
+    return persistence_.save();
+}
+
+cmd::BackgroundSaveStart BlockingServer::background_save() {
+    return persistence_.background_save();
+}
+
+cmd::PersistenceStatus BlockingServer::persistence() const {
+    return persistence_.status();
+}
+
+bool BlockingServer::request_shutdown(cmd::ShutdownMode mode) {
+    log_.notice("user requested shutdown...");
+    if (!persistence_.shutdown(mode)) return false;
+    // No command runs after this one: what was saved is what the server had.
+    stopping_ = true;
+    shutdown_requested_.store(true);
+    wake_accept_loop();
+    return true;
+}
+
+void BlockingServer::for_each_client(const std::function<void(const cmd::Session&)>& visit) const {
+    clients_.for_each_session(visit);
+}
+
+std::size_t BlockingServer::client_count() const {
+    return clients_.size();
+}
+
+bool BlockingServer::kill_client(std::uint64_t id) {
+    return clients_.kill(id);
+}
+
+cmd::ServerIdentity BlockingServer::identity() const {
+    cmd::ServerIdentity identity;
+    identity.tcp_port = port();
+    identity.multiplexing_api = "threads";
+    identity.executable = executable_;
+    return identity;
+}
+
+std::optional<std::string> BlockingServer::config_changed(std::string_view option) {
+    return persistence_.option_changed(option);
+}
+
+}  // namespace server

@@ -1,0 +1,80 @@
+// One client's conversation on its own thread: read bytes, parse every complete command,
+// run them under the server's command lock, and send all their replies with one send().
+// Introduced in lab 5.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cmd/session.hpp"
+#include "net/socket.hpp"
+#include "resp/parser.hpp"
+
+namespace server {
+
+/// The query buffer limit used when none is configured: 64 MiB. Redis's
+/// client-query-buffer-limit is 1 GiB, which a test cannot afford to fill; 64 MiB keeps the
+/// same meaning (a client whose unprocessed input outgrows it is closed, without a reply).
+inline constexpr std::size_t default_query_buffer_limit = 64 * 1024 * 1024;
+
+/// How many bytes one recv() asks for: Redis's PROTO_IOBUF_LEN, 16 KiB.
+inline constexpr std::size_t read_chunk_size = 16 * 1024;
+
+/// What a connection needs from the server: the command lock and what runs under it.
+/// An interface, so the read-parse-run-reply loop does not depend on the whole server.
+class CommandRunner {
+public:
+    virtual ~CommandRunner() = default;
+
+    /// Takes the one command lock. Held for one batch: every complete command of one read.
+    [[nodiscard]] virtual std::unique_lock<std::mutex> lock_commands() = 0;
+    /// Under the lock: false once the server is shutting down, when nothing more may run.
+    [[nodiscard]] virtual bool accepting_commands() const = 0;
+    /// Under the lock: runs one command and appends its reply to `out`.
+    virtual void run_command(cmd::Session& session, std::span<const std::string_view> argv,
+                             std::string& out) = 0;
+    /// Under the lock: adds to the traffic counters of INFO stats.
+    virtual void count_traffic(std::size_t bytes_in, std::size_t bytes_out) = 0;
+};
+
+/// Why a connection ended.
+enum class ConnectionEnd {
+    peer_closed,         ///< the client hung up (or the connection broke)
+    quit,                ///< QUIT, or CLIENT KILL: the reply was sent, then the socket closed
+    protocol_error,      ///< the error was sent, then the socket closed (Redis's behaviour)
+    query_buffer_limit,  ///< the unprocessed input outgrew the limit: closed without a reply
+    server_stopping,     ///< the server is shutting down
+};
+
+/// A short description of `end` for the log.
+[[nodiscard]] std::string_view describe(ConnectionEnd end);
+
+/// Serves one client until the connection ends.
+class Connection {
+public:
+    Connection(net::Socket& socket, cmd::Session& session, CommandRunner& runner,
+               std::size_t query_buffer_limit = default_query_buffer_limit);
+
+    /// The loop: receive, run every complete command, send the batch's replies at once.
+    /// Exceptions from a command propagate to the caller, which logs them and closes.
+    [[nodiscard]] ConnectionEnd serve();
+
+private:
+    enum class BatchEnd { read_more, close };
+    // Runs every complete command in input_, appending replies to `out`; sets end_ to close.
+    BatchEnd run_batch(std::string& out);
+
+    net::Socket& socket_;
+    cmd::Session& session_;
+    CommandRunner& runner_;
+    std::size_t query_buffer_limit_;
+    resp::Parser parser_;
+    std::string input_;             // bytes received and not yet run; starts with a command
+    std::size_t uncounted_in_ = 0;  // bytes received since the last count_traffic()
+    ConnectionEnd end_ = ConnectionEnd::peer_closed;
+};
+
+}  // namespace server

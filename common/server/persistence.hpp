@@ -1,0 +1,95 @@
+// Persistence of the blocking server: loading at start-up, SAVE, BGSAVE, save points, the
+// append-only file as a propagation sink, the final save at shutdown, and the MISCONF refusal
+// after a failed write to disk. Introduced in lab 5.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cmd/dispatcher.hpp"
+#include "cmd/server_control.hpp"
+#include "cmd/server_state.hpp"
+#include "server/aof_sink.hpp"
+#include "server/background_save.hpp"
+#include "server/log.hpp"
+
+namespace server {
+
+/// Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, a save point tries
+/// again only this much later, so a full disk is not hammered ten times a second.
+inline constexpr std::chrono::seconds background_save_retry_delay{5};
+
+/// Everything between the data and the disk, driven by the server.
+///
+/// Every member function is called with the command lock held (or before any client thread
+/// exists): it works on the shared Database and on files, never on sockets.
+class Persistence {
+public:
+    /// `state` holds the options (dir, dbfilename, save, appendonly...) and the database;
+    /// `dispatcher` replays the append-only file and feeds the AofSink.
+    Persistence(cmd::ServerState& state, cmd::Dispatcher& dispatcher, Logger& log);
+    Persistence(const Persistence&) = delete;
+    Persistence& operator=(const Persistence&) = delete;
+    ~Persistence();
+
+    /// Start-up: replays the append-only file when appendonly is on (it wins over the
+    /// snapshot, as in Redis: it holds the latest writes), else loads the snapshot; then opens
+    /// the append-only file for new writes. Throws persist::PersistError naming the file and
+    /// what is wrong with it: the server must not start on data it could not read.
+    void load();
+
+    /// SAVE: writes the snapshot now. Waits for a background save first (both would write
+    /// the same temp file). False, with the error logged, when it failed.
+    [[nodiscard]] bool save();
+    /// BGSAVE: copies the data and saves the copy from a background thread.
+    [[nodiscard]] cmd::BackgroundSaveStart background_save();
+
+    /// INFO persistence, LASTSAVE. Collects a finished background save first.
+    [[nodiscard]] cmd::PersistenceStatus status() const;
+
+    /// The cron's part (Redis's serverCron): collects a finished background save and starts
+    /// one when a save point is reached (`save 60 1000`: 1000 changes in 60 seconds).
+    void cron(store::TimePoint now);
+
+    /// The final save of SHUTDOWN, SIGTERM and SIGINT: waits for a background save, saves if
+    /// `mode` asks for it (by default: when save points are configured), and closes the
+    /// append-only file with a last fsync. False when the save failed: the server goes on.
+    [[nodiscard]] bool shutdown(cmd::ShutdownMode mode);
+
+    /// The MISCONF error text while writes must be refused: the last save failed and save
+    /// points are configured (Redis's stop-writes-on-bgsave-error), or the last append to
+    /// the append-only file failed. Nothing when writes are fine.
+    [[nodiscard]] std::optional<std::string> disk_error() const;
+
+    /// After CONFIG SET: turns the append-only file on (rewriting it from the current data,
+    /// as Redis does) or off, or reopens it with a new appendfsync policy. An error text when
+    /// that failed.
+    [[nodiscard]] std::optional<std::string> option_changed(std::string_view option);
+
+    [[nodiscard]] std::filesystem::path snapshot_path() const;
+    [[nodiscard]] std::filesystem::path aof_path() const;
+
+private:
+    void load_aof();
+    void load_snapshot();
+    void open_aof();
+    void close_aof();
+    bool save_now();
+    // Folds a finished background save into the status; `wait` waits for one in flight.
+    void collect(bool wait) const;
+
+    cmd::ServerState& state_;
+    cmd::Dispatcher& dispatcher_;
+    Logger& log_;
+    std::unique_ptr<AofSink> aof_;
+    // Collecting a finished background save changes only bookkeeping, and happens on the
+    // first look after it finished, including a const look (status()): hence mutable.
+    mutable std::unique_ptr<BackgroundSave> background_;
+    mutable cmd::PersistenceStatus status_;
+    mutable store::TimePoint last_background_try_{};
+};
+
+}  // namespace server
