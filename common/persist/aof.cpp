@@ -208,7 +208,17 @@ void AppendOnlyFile::append(std::span<const std::string_view> argv) {
     }
     encoded_.clear();
     resp::encode_command(encoded_, argv);
-    write_all(fd_.get(), encoded_, path_);
+    try {
+        write_all(fd_.get(), encoded_, path_);
+    } catch (const PersistError&) {
+        // A write that failed part-way (disk full) left the start of a command at the end of
+        // the file. Cut it off, as Redis does, so a later append or a replay does not read the
+        // next command glued to half of this one. If even that fails, replay still treats it as
+        // a torn tail, unless more commands get appended after it: the caller must stop
+        // acknowledging writes (MISCONF) either way.
+        (void)::ftruncate(fd_.get(), static_cast<off_t>(size_));
+        throw;
+    }
     size_ += encoded_.size();
     switch (policy_) {
         case FsyncPolicy::always:

@@ -243,6 +243,23 @@ TEST_F(AofTest, FailedAppendThrowsNamingTheFile) {
     }
 }
 
+TEST_F(AofTest, FailedAppendLeavesNoHalfCommandBehind) {
+    persist::AppendOnlyFile aof{path, FsyncPolicy::always};
+    aof.append({"SET", "k", "v"});
+    {
+        const lab4_test::FileSizeLimit limit{1000};  // the next command only half fits
+        EXPECT_THROW(aof.append({"SET", "big", std::string(2000, 'x')}), persist::PersistError);
+    }
+    EXPECT_EQ(read_bytes(path), set_k_v);  // the partial write was cut off
+    aof.append({"SET", "k", "w"});         // space is back: appends continue cleanly
+    aof.close();
+    std::vector<std::vector<std::string>> commands;
+    const auto stats = replay(commands);
+    EXPECT_FALSE(stats.truncated_at);
+    ASSERT_EQ(commands.size(), 2u);
+    EXPECT_EQ(commands[1], (std::vector<std::string>{"SET", "k", "w"}));
+}
+
 TEST_F(AofTest, PolicyNamesAreRedisOnes) {
     EXPECT_EQ(persist::parse_fsync_policy("everysec"), FsyncPolicy::everysec);
     EXPECT_EQ(persist::to_string(FsyncPolicy::always), "always");
