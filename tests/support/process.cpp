@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,10 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error{"fork failed"};
     if (pid == 0) {
+        // If the test process dies (a crash, or ctest killing a test that timed out), take the
+        // child with it: an orphaned server would keep the test's output pipe open, and ctest
+        // would wait for it.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::dup2(in, STDIN_FILENO);
         ::dup2(out, STDOUT_FILENO);
         ::dup2(err, STDERR_FILENO);
