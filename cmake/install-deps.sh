@@ -12,7 +12,7 @@ packages=(
     # the reference server and real clients the tests compare against
     redis-server redis-tools python3-redis python3-pytest
     # what the chapters use to talk to the servers by hand
-    netcat-openbsd telnet iproute2 procps
+    netcat-openbsd telnet iproute2 procps strace
     # fuzzing the parsers (clang with libFuzzer)
     clang libclang-rt-dev
 )
