@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     net::install_stop_handlers();
+    net::block_stop_signals();  // delivered only while waiting for input: see signals.hpp
     try {
         auto listener = net::Listener::bind(bind, port);
         std::cout << "lab1_tcp: listening on " << bind << ":" << listener.port()
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         // The whole server: accept one client, talk to it until it leaves, accept the next.
         // While one client is served, others wait in the kernel's listen backlog.
         while (!net::stop_requested()) {
+            if (!net::wait_for_input(listener.native_handle())) continue;  // a signal: stop?
             auto client = listener.accept();
             if (!client) continue;  // interrupted by a signal: check whether to stop
             const std::string peer = client->peer_name();

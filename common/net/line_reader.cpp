@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "net/signals.hpp"
+
 namespace net {
 
 LineReader::LineReader(Socket& socket, std::size_t max_line)
@@ -28,6 +30,9 @@ LineResult LineReader::read_line() {
         scanned_ = buffer_.size();
         if (buffer_.size() > max_line_) return {LineStatus::too_long};
 
+        // Wait first, with the stop signals let in only during the wait (signals.hpp), so a
+        // Ctrl-C is never lost between two reads.
+        if (!wait_for_input(socket_.native_handle())) return {LineStatus::interrupted};
         std::array<char, 16 * 1024> chunk;  // Redis reads 16 KiB at a time too (PROTO_IOBUF_LEN)
         const Received received = socket_.receive(chunk);
         switch (received.status) {

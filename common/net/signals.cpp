@@ -1,7 +1,11 @@
 // The stop flag behind net::install_stop_handlers().
 #include "net/signals.hpp"
 
+#include <poll.h>
+#include <pthread.h>
+
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 
 namespace net {
@@ -31,6 +35,36 @@ void install_stop_handlers() {
 
 bool stop_requested() {
     return stop_flag.load();
+}
+
+namespace {
+
+sigset_t stop_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    return signals;
+}
+
+}  // namespace
+
+void block_stop_signals() {
+    const sigset_t signals = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+bool wait_for_input(int fd) {
+    // The mask in force during the wait: the thread's own, with the stop signals let through.
+    sigset_t during_wait;
+    pthread_sigmask(SIG_SETMASK, nullptr, &during_wait);
+    sigdelset(&during_wait, SIGINT);
+    sigdelset(&during_wait, SIGTERM);
+    pollfd waiting{fd, POLLIN, 0};
+    while (true) {
+        if (::ppoll(&waiting, 1, nullptr, &during_wait) > 0) return true;
+        if (errno == EINTR) return false;
+    }
 }
 
 }  // namespace net

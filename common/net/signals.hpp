@@ -14,4 +14,16 @@ void install_stop_handlers();
 /// True once SIGINT or SIGTERM has arrived.
 [[nodiscard]] bool stop_requested();
 
+/// Blocks SIGINT and SIGTERM in the calling thread (and in threads it starts later), so that
+/// they are delivered only inside wait_for_input(). Without this there is a race: a signal that
+/// arrives after the loop checked stop_requested() but before it entered accept() or recv()
+/// interrupts nothing, and the server sleeps on until the next client or byte. Lab 1 uses it;
+/// lab 5's server does the same with its own ppoll() loop.
+void block_stop_signals();
+
+/// Waits until `fd` has something to read (data, a connection to accept, or a hang-up), letting
+/// SIGINT and SIGTERM in only for the duration of the wait, atomically, with ppoll(). Returns
+/// false when a signal ended the wait: the caller checks stop_requested().
+[[nodiscard]] bool wait_for_input(int fd);
+
 }  // namespace net
