@@ -186,17 +186,9 @@ void client_help_command(Context& ctx) {
 
 Command subcommand(std::string name, int arity, Handler handler, std::string_view syntax,
                    std::string_view summary) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = Flag::noscript | Flag::loading | Flag::stale,
-                   .keys = {},
-                   .group = Group::connection,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = "2.4.0",
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::connection, std::move(name), arity,
+                        Flag::noscript | Flag::loading | Flag::stale, KeySpec{}, handler, syntax,
+                        summary, "2.4.0");
 }
 
 }  // namespace

@@ -124,4 +124,20 @@ const Command* CommandTable::find_subcommand(const Command& command, std::string
     return position == command.subcommands.end() ? nullptr : &position->second;
 }
 
+Command make_command(Group group, std::string name, int arity, Flags flags, KeySpec keys,
+                     Handler handler, std::string_view syntax, std::string_view summary,
+                     std::string_view since) {
+    return Command{.name = std::move(name),
+                   .arity = arity,
+                   .flags = flags,
+                   .keys = keys,
+                   .group = group,
+                   .syntax = syntax,
+                   .summary = summary,
+                   .since = since,
+                   .handler = handler,
+                   .subcommands = {},
+                   .container = {}};
+}
+
 }  // namespace cmd

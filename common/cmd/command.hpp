@@ -111,6 +111,12 @@ struct Command {
     [[nodiscard]] bool accepts(std::size_t argc) const;
 };
 
+/// A plain command (not a container, not a subcommand): how every family builds the entries
+/// of its register_*_family().
+[[nodiscard]] Command make_command(Group group, std::string name, int arity, Flags flags,
+                                   KeySpec keys, Handler handler, std::string_view syntax,
+                                   std::string_view summary, std::string_view since);
+
 /// All commands, looked up case-insensitively by name. Built once at start-up by the
 /// register_*_family() functions and read-only afterwards.
 class CommandTable {

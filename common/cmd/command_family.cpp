@@ -177,17 +177,8 @@ void command_help_command(Context& ctx) {
 
 Command command(std::string name, int arity, Handler handler, std::string_view syntax,
                 std::string_view summary) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = Flag::loading | Flag::stale,
-                   .keys = {},
-                   .group = Group::server,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = "2.8.13",
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::server, std::move(name), arity, Flag::loading | Flag::stale,
+                        KeySpec{}, handler, syntax, summary, "2.8.13");
 }
 
 }  // namespace

@@ -106,17 +106,8 @@ void config_help_command(Context& ctx) {
 
 Command subcommand(std::string name, int arity, Flags flags, Handler handler,
                    std::string_view syntax, std::string_view summary) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = {},
-                   .group = Group::server,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = "2.0.0",
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::server, std::move(name), arity, flags, KeySpec{}, handler, syntax,
+                        summary, "2.0.0");
 }
 
 }  // namespace

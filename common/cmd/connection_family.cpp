@@ -133,17 +133,8 @@ void hello_command(Context& ctx) {
 
 Command command(std::string name, int arity, Flags flags, Handler handler, std::string_view syntax,
                 std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = {},
-                   .group = Group::connection,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::connection, std::move(name), arity, flags, KeySpec{}, handler,
+                        syntax, summary, since);
 }
 
 }  // namespace

@@ -90,17 +90,9 @@ void incrbyfloat_command(Context& ctx) {
 
 Command command(std::string name, int arity, Handler handler, std::string_view syntax,
                 std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = Flag::write | Flag::denyoom | Flag::fast,
-                   .keys = {1, 1, 1},
-                   .group = Group::string,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::string, std::move(name), arity,
+                        Flag::write | Flag::denyoom | Flag::fast, KeySpec{1, 1, 1}, handler, syntax,
+                        summary, since);
 }
 
 }  // namespace

@@ -172,17 +172,8 @@ void persist_command(Context& ctx) {
 
 Command command(std::string name, int arity, Flags flags, Handler handler, std::string_view syntax,
                 std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = {1, 1, 1},
-                   .group = Group::generic,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::generic, std::move(name), arity, flags, KeySpec{1, 1, 1}, handler,
+                        syntax, summary, since);
 }
 
 }  // namespace

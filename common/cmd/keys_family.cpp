@@ -200,17 +200,8 @@ void flushall_command(Context& ctx) {
 
 Command command(std::string name, int arity, Flags flags, KeySpec keys, Handler handler,
                 std::string_view syntax, std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = keys,
-                   .group = Group::generic,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::generic, std::move(name), arity, flags, keys, handler, syntax,
+                        summary, since);
 }
 
 }  // namespace

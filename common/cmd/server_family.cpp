@@ -66,17 +66,8 @@ void shutdown_command(Context& ctx) {
 
 Command command(std::string name, int arity, Flags flags, Handler handler, std::string_view syntax,
                 std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = {},
-                   .group = Group::server,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::server, std::move(name), arity, flags, KeySpec{}, handler, syntax,
+                        summary, since);
 }
 
 }  // namespace

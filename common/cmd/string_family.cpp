@@ -262,17 +262,8 @@ void msetnx_command(Context& ctx) {
 
 Command command(std::string name, int arity, Flags flags, KeySpec keys, Handler handler,
                 std::string_view syntax, std::string_view summary, std::string_view since) {
-    return Command{.name = std::move(name),
-                   .arity = arity,
-                   .flags = flags,
-                   .keys = keys,
-                   .group = Group::string,
-                   .syntax = syntax,
-                   .summary = summary,
-                   .since = since,
-                   .handler = handler,
-                   .subcommands = {},
-                   .container = {}};
+    return make_command(Group::string, std::move(name), arity, flags, keys, handler, syntax,
+                        summary, since);
 }
 
 }  // namespace
