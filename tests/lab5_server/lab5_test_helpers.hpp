@@ -13,35 +13,13 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace lab5_test {
 
-/// A fresh directory under the system's temp directory, removed with its content at the end.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::temp_directory_path() /
-                ("lab5-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] std::string string() const { return path_.string(); }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
-        return path_ / name;
-    }
-
-private:
-    std::filesystem::path path_;
-};
+using support::read_bytes;
+using support::TempDir;
+using support::write_bytes;
 
 inline std::string lab5_binary() {
     return support::program_path("lab5_server");
@@ -63,16 +41,6 @@ inline std::vector<std::string> server_arguments(const TempDir& dir,
 inline support::ServerProcess start_server(const TempDir& dir,
                                            const std::vector<std::string>& extra = {}) {
     return support::ServerProcess::start(lab5_binary(), server_arguments(dir, extra));
-}
-
-inline std::string read_bytes(const std::filesystem::path& path) {
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
-    std::ofstream out{path, std::ios::binary | std::ios::trunc};
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 inline bool contains(const std::string& text, const std::string& part) {
