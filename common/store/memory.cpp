@@ -17,7 +17,10 @@ ProcessMemory read_process_memory() {
     if (statm >> total_pages >> resident_pages) {
         memory.resident_bytes = resident_pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     }
-    memory.heap_bytes = mallinfo2().uordblks;
+    // uordblks counts blocks from malloc's heap; hblkhd the large blocks (128 KiB and more,
+    // such as the bucket array of a big table) that malloc maps from the kernel one by one.
+    const struct mallinfo2 info = mallinfo2();
+    memory.heap_bytes = info.uordblks + info.hblkhd;
     return memory;
 }
 

@@ -10,8 +10,8 @@ struct ProcessMemory {
     /// Resident set size: pages of this process in RAM (/proc/self/statm), like Redis's
     /// used_memory_rss.
     std::size_t resident_bytes = 0;
-    /// Bytes handed out by malloc and not yet freed (glibc's mallinfo2().uordblks), like Redis's
-    /// used_memory, which counts its allocator's allocations.
+    /// Bytes handed out by malloc and not yet freed (glibc's mallinfo2(): uordblks + hblkhd), like
+    /// Redis's used_memory, which counts its allocator's allocations.
     std::size_t heap_bytes = 0;
 };
 
