@@ -3,25 +3,11 @@
 
 #include <utility>
 
+#include "store/memory_model.hpp"
+
 namespace store {
 
 namespace {
-
-// The model of the allocator behind the estimate: glibc's malloc on a 64-bit machine hands out
-// chunks of the request plus an 8-byte header, rounded up to 16 bytes, and never less than 32.
-constexpr std::size_t malloc_chunk(std::size_t request) {
-    const std::size_t with_header = request + sizeof(std::size_t);
-    const std::size_t rounded = (with_header + 15) / 16 * 16;
-    return rounded < 32 ? 32 : rounded;
-}
-
-// libstdc++'s std::string keeps up to 15 bytes inside the object itself (the "small string
-// optimisation"); a longer one owns a heap block of capacity + 1 bytes (for the terminator).
-constexpr std::size_t inline_capacity = 15;
-
-std::size_t string_heap_bytes(const std::string& text) {
-    return text.capacity() > inline_capacity ? malloc_chunk(text.capacity() + 1) : 0;
-}
 
 // A node of libstdc++'s unordered_map: the link to the next node and the key/value pair. It holds
 // no cached hash code: libstdc++ caches one only for hashers it considers slow (its own
