@@ -17,7 +17,10 @@ namespace {
 // decimal text a string value is. The key's deadline survives.
 void increment_by(Context& ctx, long long increment) {
     const std::string_view key = ctx.argv[1];
-    const auto text = ctx.db.keyspace().get(key);
+    // Looked up for writing: not counted as a hit or miss (Redis's lookupKeyWrite).
+    const auto found = ctx.db.keyspace().find<std::string>(key);
+    if (reply_if_wrong_type(ctx, found)) return;
+    const auto text = string_of(found);
     long long value = 0;
     if (text) {
         const auto parsed = parse_integer(*text);
@@ -64,7 +67,10 @@ void decrby_command(Context& ctx) {
 /* INCRBYFLOAT key increment */
 void incrbyfloat_command(Context& ctx) {
     const std::string_view key = ctx.argv[1];
-    const auto text = ctx.db.keyspace().get(key);
+    // Looked up for writing: not counted as a hit or miss (Redis's lookupKeyWrite).
+    const auto found = ctx.db.keyspace().find<std::string>(key);
+    if (reply_if_wrong_type(ctx, found)) return;
+    const auto text = string_of(found);
     long double value = 0;
     if (text) {
         const auto parsed = parse_long_double(*text);

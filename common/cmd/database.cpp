@@ -11,27 +11,27 @@ store::TimePoint Database::CommandClock::now() const {
     return frozen_ ? *frozen_ : source_.now();
 }
 
-Database::Database(const store::Clock& clock) : command_clock_{clock}, keyspace_{command_clock_} {}
+Database::Database(const store::Clock& clock) : command_clock_{clock}, keyspace_{command_clock_} {
+    keyspace_.set_expired_listener([this](std::string_view key) { on_expired(key); });
+}
 
-std::optional<std::string_view> Database::lookup_read(std::string_view key) {
-    auto value = keyspace_.get(key);
-    if (value) {
-        ++stats.keyspace_hits;
-    } else {
-        ++stats.keyspace_misses;
-    }
-    return value;
+std::optional<store::Type> Database::lookup_type(std::string_view key) {
+    auto type = keyspace_.type(key);
+    count_lookup(type.has_value());
+    return type;
+}
+
+void Database::on_expired(std::string_view key) {
+    ++stats.expired_keys;
+    if (expired_listener_) expired_listener_(key);
 }
 
 bool Database::expire_if_needed(std::string_view key) {
-    // The keyspace deletes an expired key on any lookup but does not say so; a smaller size
-    // afterwards is how we learn it happened (see common/cmd/README.md, "Store additions").
-    const std::size_t before = keyspace_.size();
+    // Any lookup applies lazy expiry, and the keyspace reports a removal through on_expired(),
+    // which counts it: a grown count is how we learn this lookup removed the key.
+    const std::uint64_t before = stats.expired_keys;
     (void)keyspace_.exists(key);
-    if (keyspace_.size() == before) return false;
-    ++stats.expired_keys;
-    if (expired_listener_) expired_listener_(key);
-    return true;
+    return stats.expired_keys != before;
 }
 
 std::size_t Database::active_expire(std::size_t max_keys) {

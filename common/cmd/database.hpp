@@ -52,9 +52,18 @@ public:
     void freeze_time() { command_clock_.freeze(); }
     void unfreeze_time() { command_clock_.unfreeze(); }
 
-    /// A read lookup, counted as a keyspace hit or miss (Redis's lookupKeyRead): GET, MGET,
-    /// GETRANGE, STRLEN... Writes use keyspace() directly and are not counted.
-    [[nodiscard]] std::optional<std::string_view> lookup_read(std::string_view key);
+    /// A typed read lookup, counted as a keyspace hit or miss (Redis's lookupKeyRead): GET,
+    /// MGET, GETRANGE, STRLEN... A key of another type counts as a hit, as in Redis, where the
+    /// type check comes after the lookup. Writes use keyspace() directly and are not counted.
+    template <class T>
+    [[nodiscard]] store::Lookup<T> lookup_read(std::string_view key) {
+        auto found = keyspace_.find<T>(key);
+        count_lookup(found.access != store::Access::missing);
+        return found;
+    }
+
+    /// The type of a key, counted like lookup_read(): EXISTS, TYPE, TTL, which take any type.
+    [[nodiscard]] std::optional<store::Type> lookup_type(std::string_view key);
 
     /// Removes `key` if it has expired, reporting it to the listener and counting it in
     /// expired_keys; true when it did. Commands call it (through the Dispatcher) for every key
@@ -90,6 +99,9 @@ public:
     [[nodiscard]] std::vector<std::string> take_ready_keys();
 
 private:
+    void count_lookup(bool hit) { ++(hit ? stats.keyspace_hits : stats.keyspace_misses); }
+    void on_expired(std::string_view key);
+
     /// The time source of the keyspace: the real clock, or a frozen reading of it.
     class CommandClock final : public store::Clock {
     public:

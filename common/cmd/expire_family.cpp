@@ -129,7 +129,7 @@ enum class Report { remaining, deadline };
 // -2 for a missing key, -1 for a key without deadline, else the time left or the deadline.
 void ttl_generic(Context& ctx, Unit unit, Report report) {
     const std::string_view key = ctx.argv[1];
-    if (!ctx.db.lookup_read(key)) return ctx.reply.integer(-2);
+    if (!ctx.db.lookup_type(key)) return ctx.reply.integer(-2);
     const auto deadline = ctx.db.keyspace().deadline(key);
     if (!deadline) return ctx.reply.integer(-1);
     long long value = unix_ms(*deadline);

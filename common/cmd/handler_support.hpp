@@ -1,6 +1,6 @@
 // Small helpers the family files share: reading integer arguments with Redis's error reply,
-// replacing a value while keeping its deadline, and millisecond conversions. Introduced in
-// lab 5.
+// replacing a value while keeping its deadline, millisecond conversions, and (lab 6) the
+// WRONGTYPE check. Introduced in lab 5.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include "cmd/errors.hpp"
 #include "cmd/numbers.hpp"
 #include "store/clock.hpp"
+#include "store/keyspace.hpp"
 
 namespace cmd {
 
@@ -22,6 +23,22 @@ namespace cmd {
     auto value = parse_integer(text);
     if (!value) ctx.reply.error(errors::not_integer);
     return value;
+}
+
+/// Redis's checkType(): true, after replying WRONGTYPE, when the lookup found a key of another
+/// type. A missing key is not an error: each command treats it as an empty value.
+template <class T>
+[[nodiscard]] bool reply_if_wrong_type(Context& ctx, const store::Lookup<T>& found) {
+    if (found.access != store::Access::wrong_type) return false;
+    ctx.reply.error(errors::wrong_type);
+    return true;
+}
+
+/// The string a lookup found, as an optional view: nothing for a missing key.
+[[nodiscard]] inline std::optional<std::string_view> string_of(
+    const store::Lookup<std::string>& found) {
+    if (!found.found()) return std::nullopt;
+    return std::string_view{*found.value};
 }
 
 /// Milliseconds since the Unix epoch: how deadlines travel on the wire (PXAT, PEXPIREAT).

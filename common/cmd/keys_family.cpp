@@ -1,8 +1,9 @@
 // The generic key commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, RENAME, RENAMENX,
-// RANDOMKEY, DBSIZE, FLUSHALL, FLUSHDB. Introduced in lab 5; lab 6 extends type_name().
+// RANDOMKEY, DBSIZE, FLUSHALL, FLUSHDB. Introduced in lab 5; lab 6 makes TYPE and RENAME typed.
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cmd/context.hpp"
@@ -16,10 +17,9 @@ namespace cmd {
 
 namespace {
 
-// The TYPE of a live key: lab 5 stores strings only. Lab 6 answers from the entry's type;
-// TYPE and SCAN ... TYPE both ask here.
-std::string_view type_name(Database& db, std::string_view key) {
-    return db.keyspace().exists(key) ? "string" : "none";
+// What TYPE replies: the name of the key's type, or "none" for a missing key.
+std::string_view type_reply(std::optional<store::Type> type) {
+    return type ? store::type_name(*type) : "none";
 }
 
 /* DEL key [key ...] */
@@ -36,15 +36,15 @@ void del_command(Context& ctx) {
 void exists_command(Context& ctx) {
     long long found = 0;  // a key named twice counts twice, as Redis
     for (std::size_t i = 1; i < ctx.argv.size(); ++i) {
-        if (ctx.db.lookup_read(ctx.argv[i])) ++found;
+        if (ctx.db.lookup_type(ctx.argv[i])) ++found;
     }
     ctx.reply.integer(found);
 }
 
 /* TYPE key */
 void type_command(Context& ctx) {
-    (void)ctx.db.lookup_read(ctx.argv[1]);  // counted as a hit or miss, as Redis
-    ctx.reply.simple_string(type_name(ctx.db, ctx.argv[1]));
+    // Counted as a hit or miss, as Redis.
+    ctx.reply.simple_string(type_reply(ctx.db.lookup_type(ctx.argv[1])));
 }
 
 /* KEYS pattern */
@@ -104,7 +104,8 @@ void scan_command(Context& ctx) {
     // As Redis, COUNT bounds the keys visited; MATCH and TYPE then filter what is returned.
     std::erase_if(batch.keys, [&](const std::string& key) {
         return (options->pattern && !glob_match(*options->pattern, key)) ||
-               (options->type && !equals_ignoring_case(*options->type, type_name(ctx.db, key)));
+               (options->type &&
+                !equals_ignoring_case(*options->type, type_reply(ctx.db.keyspace().type(key))));
     });
     ctx.reply.array_header(2);
     ctx.reply.bulk(std::to_string(batch.next_cursor));
@@ -118,17 +119,15 @@ void rename_generic(Context& ctx, bool only_if_new) {
     const std::string_view from = ctx.argv[1];
     const std::string_view to = ctx.argv[2];
     auto& keyspace = ctx.db.keyspace();
-    const auto value = keyspace.get(from);
-    if (!value) return ctx.reply.error(errors::no_such_key);
+    if (!keyspace.exists(from)) return ctx.reply.error(errors::no_such_key);
     auto done = [&](bool renamed) {
         only_if_new ? ctx.reply.integer(renamed ? 1 : 0) : ctx.reply_ok();
     };
     if (from == to) return done(false);
     if (only_if_new && keyspace.exists(to)) return done(false);
-    const std::string moved{*value};
-    const auto deadline = keyspace.deadline(from);
-    keyspace.del(from);
-    keyspace.set(to, moved, deadline);
+    // The entry moves whole, whatever its type: no copy of a long list or a large set.
+    std::optional<store::Entry> moved = keyspace.take(from);
+    keyspace.replace(to, std::move(moved->value), moved->deadline);
     ctx.db.add_changes();
     done(true);
 }

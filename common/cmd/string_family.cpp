@@ -102,7 +102,10 @@ void set_generic(Context& ctx, const StringOptions& options, std::optional<long 
     auto& keyspace = ctx.db.keyspace();
     std::optional<std::string> old_value;
     if (options.get) {
-        if (auto found = ctx.db.lookup_read(key)) old_value.emplace(*found);
+        // SET ... GET must find a string or nothing; SET alone overwrites any type.
+        const auto found = ctx.db.lookup_read<std::string>(key);
+        if (reply_if_wrong_type(ctx, found)) return;
+        if (found.found()) old_value.emplace(*found.value);
     }
     const bool found = keyspace.exists(key);
     auto reply = [&](bool done) {
@@ -182,15 +185,17 @@ void psetex_command(Context& ctx) {
 
 /* GET key */
 void get_command(Context& ctx) {
-    const auto value = ctx.db.lookup_read(ctx.argv[1]);
-    value ? ctx.reply.bulk(*value) : ctx.reply.null_bulk();
+    const auto found = ctx.db.lookup_read<std::string>(ctx.argv[1]);
+    if (reply_if_wrong_type(ctx, found)) return;
+    found.found() ? ctx.reply.bulk(*found.value) : ctx.reply.null_bulk();
 }
 
 /* GETDEL key */
 void getdel_command(Context& ctx) {
-    const auto value = ctx.db.lookup_read(ctx.argv[1]);
-    if (!value) return ctx.reply.null_bulk();
-    ctx.reply.bulk(*value);  // before the delete invalidates the view
+    const auto found = ctx.db.lookup_read<std::string>(ctx.argv[1]);
+    if (reply_if_wrong_type(ctx, found)) return;
+    if (!found.found()) return ctx.reply.null_bulk();
+    ctx.reply.bulk(*found.value);  // before the delete invalidates the pointer
     ctx.db.keyspace().del(ctx.argv[1]);
     ctx.db.add_changes();
     ctx.replace_propagation({"DEL", std::string{ctx.argv[1]}});
@@ -202,15 +207,16 @@ void getex_command(Context& ctx) {
     StringOptions options;
     if (!parse_options(ctx, 2, OptionsFor::getex, options)) return;
     const std::string key{ctx.argv[1]};
-    const auto value = ctx.db.lookup_read(key);
-    if (!value) return ctx.reply.null_bulk();
-    // As Redis: the key is looked up before the expiry is validated.
+    const auto found = ctx.db.lookup_read<std::string>(key);
+    if (reply_if_wrong_type(ctx, found)) return;
+    if (!found.found()) return ctx.reply.null_bulk();
+    // As Redis: the key is looked up and its type checked before the expiry is validated.
     std::optional<long long> deadline;
     if (takes_number(options.expiry)) {
         deadline = deadline_ms(ctx, options);
         if (!deadline) return;
     }
-    ctx.reply.bulk(*value);
+    ctx.reply.bulk(*found.value);
     auto& keyspace = ctx.db.keyspace();
     // Never propagated as GETEX: as DEL, PEXPIREAT or PERSIST, or not at all.
     if (deadline && already_expired(ctx, *deadline)) {
@@ -231,8 +237,9 @@ void getex_command(Context& ctx) {
 void mget_command(Context& ctx) {
     ctx.reply.array_header(ctx.argv.size() - 1);
     for (std::size_t i = 1; i < ctx.argv.size(); ++i) {
-        const auto value = ctx.db.lookup_read(ctx.argv[i]);
-        value ? ctx.reply.bulk(*value) : ctx.reply.null_bulk();
+        // A key of another type reads as nil here, not WRONGTYPE: MGET never fails.
+        const auto found = ctx.db.lookup_read<std::string>(ctx.argv[i]);
+        found.found() ? ctx.reply.bulk(*found.value) : ctx.reply.null_bulk();
     }
 }
 

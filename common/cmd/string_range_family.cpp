@@ -28,7 +28,10 @@ bool too_long(Context& ctx, unsigned long long size, unsigned long long append) 
 void append_command(Context& ctx) {
     const std::string_view key = ctx.argv[1];
     const std::string_view suffix = ctx.argv[2];
-    const auto old_value = ctx.db.keyspace().get(key);
+    // Looked up for writing: not counted as a hit or miss (Redis's lookupKeyWrite).
+    const auto found = ctx.db.keyspace().find<std::string>(key);
+    if (reply_if_wrong_type(ctx, found)) return;
+    const auto old_value = string_of(found);
     if (!old_value) {
         ctx.db.keyspace().set(key, suffix);
         ctx.db.add_changes();
@@ -43,8 +46,9 @@ void append_command(Context& ctx) {
 
 /* STRLEN key */
 void strlen_command(Context& ctx) {
-    const auto value = ctx.db.lookup_read(ctx.argv[1]);
-    ctx.reply.integer(value ? static_cast<long long>(value->size()) : 0);
+    const auto found = ctx.db.lookup_read<std::string>(ctx.argv[1]);
+    if (reply_if_wrong_type(ctx, found)) return;
+    ctx.reply.integer(found.found() ? static_cast<long long>(found.value->size()) : 0);
 }
 
 /* GETRANGE key start end */
@@ -53,11 +57,13 @@ void getrange_command(Context& ctx) {
     if (!start_argument) return;
     const auto end_argument = integer_argument(ctx, ctx.argv[3]);
     if (!end_argument) return;
-    const auto value = ctx.db.lookup_read(ctx.argv[1]);
-    if (!value) return ctx.reply.bulk("");  // an empty string, not null, as Redis
+    const auto found = ctx.db.lookup_read<std::string>(ctx.argv[1]);
+    if (reply_if_wrong_type(ctx, found)) return;
+    if (!found.found()) return ctx.reply.bulk("");  // an empty string, not null, as Redis
+    const std::string_view value = *found.value;
     long long start = *start_argument;
     long long end = *end_argument;
-    const auto length = static_cast<long long>(value->size());
+    const auto length = static_cast<long long>(value.size());
     // Both from the end and crossed (GETRANGE k -1 -5): empty, before clamping hides it.
     if (start < 0 && end < 0 && start > end) return ctx.reply.bulk("");
     if (start < 0) start = length + start;
@@ -67,7 +73,7 @@ void getrange_command(Context& ctx) {
     end = std::min(end, length - 1);
     if (start > end || length == 0) return ctx.reply.bulk("");
     ctx.reply.bulk(
-        value->substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start + 1)));
+        value.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start + 1)));
 }
 
 /* SETRANGE key offset value */
@@ -78,7 +84,10 @@ void setrange_command(Context& ctx) {
     if (!offset_argument) return;
     if (*offset_argument < 0) return ctx.reply.error(errors::offset_out_of_range);
     const auto offset = static_cast<unsigned long long>(*offset_argument);
-    const auto old_value = ctx.db.keyspace().get(key);
+    // Looked up for writing: not counted as a hit or miss (Redis's lookupKeyWrite).
+    const auto found = ctx.db.keyspace().find<std::string>(key);
+    if (reply_if_wrong_type(ctx, found)) return;
+    const auto old_value = string_of(found);
     // Writing nothing creates nothing and changes nothing: reply the current length.
     if (patch.empty()) {
         return ctx.reply.integer(old_value ? static_cast<long long>(old_value->size()) : 0);

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <iostream>
 #include <stdexcept>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "persist/apply.hpp"
@@ -25,6 +27,25 @@ struct Scan {
     std::size_t commands = 0;
     std::size_t valid_end = 0;  // end of the last complete command
 };
+
+// Redis's rewriteListObject() / rewriteSetObject(): one command per `batch_elements` elements,
+// so that replaying a huge list never builds one huge command (AOF_REWRITE_ITEMS_PER_CMD).
+constexpr std::size_t batch_elements = 64;
+
+template <class Write, class Elements>
+void write_in_batches(Write& write, std::string_view command, std::string_view key,
+                      const Elements& elements) {
+    std::vector<std::string_view> argv{command, key};
+    argv.reserve(2 + batch_elements);
+    for (const std::string& element : elements) {
+        argv.emplace_back(element);
+        if (argv.size() == 2 + batch_elements) {
+            write(std::span<const std::string_view>{argv});
+            argv.resize(2);
+        }
+    }
+    if (argv.size() > 2) write(std::span<const std::string_view>{argv});
+}
 
 // The AOF is written by encode_command() alone, so every command is an array: an inline
 // command there is corruption, not a telnet user.
@@ -147,20 +168,31 @@ RewriteStats rewrite_aof(const store::Keyspace& keyspace, const std::filesystem:
     AtomicFile file{path};
     RewriteStats stats;
     std::string encoded;
-    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
+    auto write = [&](std::span<const std::string_view> argv) {
         encoded.clear();
-        if (entry.deadline) {
-            // One command per key, where Redis's rewrite writes SET then PEXPIREAT, a form
-            // older than SET's PXAT option (added in Redis 6.2).
-            const std::string ms = std::to_string(entry.deadline->time_since_epoch().count());
-            const std::string_view argv[] = {"SET", key, entry.value, "PXAT", ms};
-            resp::encode_command(encoded, std::span<const std::string_view>{argv});
-        } else {
-            const std::string_view argv[] = {"SET", key, entry.value};
-            resp::encode_command(encoded, std::span<const std::string_view>{argv});
-        }
+        resp::encode_command(encoded, argv);
         file.write(encoded);
         ++stats.commands;
+    };
+    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
+        const std::string ms =
+            entry.deadline ? std::to_string(entry.deadline->time_since_epoch().count()) : "";
+        if (const auto* text = std::get_if<std::string>(&entry.value)) {
+            // One command per string key, where Redis's rewrite writes SET then PEXPIREAT, a
+            // form older than SET's PXAT option (added in Redis 6.2).
+            const std::string_view argv[] = {"SET", key, *text, "PXAT", ms};
+            write(std::span<const std::string_view>{argv}.first(entry.deadline ? 5 : 3));
+            return;
+        }
+        if (const auto* list = std::get_if<store::List>(&entry.value)) {
+            write_in_batches(write, "RPUSH", key, *list);
+        } else {
+            write_in_batches(write, "SADD", key, std::get<store::Set>(entry.value));
+        }
+        if (entry.deadline) {
+            const std::string_view argv[] = {"PEXPIREAT", key, ms};
+            write(argv);
+        }
     });
     stats.file_bytes = file.size();
     file.commit();

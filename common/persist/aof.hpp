@@ -81,7 +81,9 @@ struct RewriteStats {
 };
 
 /// Replaces the file at `path` with the fewest commands that rebuild the live keys of
-/// `keyspace`: one `SET key value` per key, `SET key value PXAT ms` for a key with a deadline.
+/// `keyspace`: one `SET key value` per string key, `SET key value PXAT ms` for one with a
+/// deadline; a list as `RPUSH key e1 ... e64` commands and a set as `SADD` commands of at most
+/// 64 elements each, followed by `PEXPIREAT key ms` when the key has a deadline.
 /// Atomic (AtomicFile: temp file, fsync, rename, directory fsync); throws PersistError.
 RewriteStats rewrite_aof(const store::Keyspace& keyspace, const std::filesystem::path& path);
 

@@ -17,7 +17,7 @@ BackgroundSave::BackgroundSave(const store::Keyspace& keyspace, std::filesystem:
     : clock_{now}, copy_{clock_} {
     const auto start = SteadyClock::now();
     keyspace.for_each([this](std::string_view key, const store::Entry& entry) {
-        copy_.set(key, entry.value, entry.deadline);
+        copy_.replace(key, entry.value, entry.deadline);
         ++keys_copied_;
     });
     copy_time_ = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start);

@@ -1,5 +1,6 @@
-// The keyspace: binary-safe keys mapped to values, each with an optional deadline, plus an
-// estimate of the memory it uses. Introduced in lab 2; knows nothing of sockets, RESP or threads.
+// The keyspace: binary-safe keys mapped to typed values, each with an optional deadline, plus an
+// estimate of the memory it uses. Introduced in lab 2 (strings); lab 6 makes the values typed.
+// Knows nothing of sockets, RESP or threads.
 #pragma once
 
 #include <cstddef>
@@ -7,17 +8,78 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "store/clock.hpp"
+#include "store/value.hpp"
 
 namespace store {
 
-/// What a key holds. Lab 2 stores strings only; lab 6 adds lists and sets.
+/// What a key holds: a string (lab 2), a list or a set (lab 6).
 struct Entry {
-    std::string value;
+    Value value;
     /// When the key stops existing; empty for a key that never expires (Redis's "persistent").
     std::optional<TimePoint> deadline;
+};
+
+/// The outcome of a typed lookup: Redis's commands tell a missing key (treated as empty) from a
+/// key of another type (a WRONGTYPE error), so a plain "found or not" is not enough.
+enum class Access { found, missing, wrong_type };
+
+/// A typed read lookup: `value` points at the key's value exactly when access is found, and is
+/// valid until the next change to the keyspace.
+template <class T>
+struct Lookup {
+    Access access = Access::missing;
+    const T* value = nullptr;
+
+    [[nodiscard]] bool found() const { return access == Access::found; }
+};
+
+/// Whether Keyspace::edit() creates a missing key (LPUSH, SADD) or reports it (LPOP, SREM).
+enum class Create { no, if_missing };
+
+class Keyspace;
+
+/// A list or set of a live key, open for changes in place (Keyspace::edit()).
+///
+/// Lists and sets keep their own running byte totals, but the keyspace's total cannot see a
+/// change made through a reference. So the handle is RAII: the keyspace notes the entry's cost
+/// when the first handle on a key opens, and when the last one closes it adds the difference to
+/// used_bytes(), or deletes the key if the value became empty (Redis never keeps an empty list
+/// or set). Two handles may be open at once, on two keys or on the same one (LMOVE a a), which
+/// is why the keyspace counts them per key instead of each handle correcting on its own.
+///
+/// While a handle is open, del(), replace() or clear() on its key must not be called.
+template <class T>
+class Edit {
+public:
+    Edit(const Edit&) = delete;
+    Edit& operator=(const Edit&) = delete;
+    ~Edit();
+
+    [[nodiscard]] Access access() const { return access_; }
+    [[nodiscard]] bool found() const { return access_ == Access::found; }
+    /// True when edit() created the key for this handle (it did not exist before).
+    [[nodiscard]] bool created() const { return created_; }
+    /// The value; requires found().
+    [[nodiscard]] T& operator*() const { return std::get<T>(node_->second.value); }
+    [[nodiscard]] T* operator->() const { return &**this; }
+
+private:
+    friend class Keyspace;
+    using Node = std::pair<const std::string, Entry>;
+    Edit(Keyspace& keyspace, Node* node, Access access, bool created)
+        : keyspace_{keyspace}, node_{node}, access_{access}, created_{created} {}
+
+    Keyspace& keyspace_;
+    Node* node_;  // the map's node: unlike an iterator, it survives rehashing by other inserts
+    Access access_;
+    bool created_;
 };
 
 /// The map from key to Entry, with lazy expiry and memory accounting.
@@ -32,13 +94,58 @@ class Keyspace {
 public:
     explicit Keyspace(const Clock& clock);
 
-    /// Stores `value` under `key`, replacing any old value. Like Redis's SET, the old deadline is
-    /// dropped unless a new one is given.
+    /// Called with the name of each key that lazy expiry removes, after it is gone.
+    using ExpiredListener = std::function<void(std::string_view key)>;
+
+    /// Stores the string `value` under `key`, replacing any old value of any type. Like Redis's
+    /// SET, the old deadline is dropped unless a new one is given.
     void set(std::string_view key, std::string_view value,
              std::optional<TimePoint> deadline = std::nullopt);
 
-    /// The value of a live key, or nothing. The view is valid until the next change to the map.
+    /// Stores any value under `key`, replacing any old value and deadline (snapshot loading,
+    /// RENAME, a BGSAVE copy). An empty list or set is not stored: the key is removed, as
+    /// Redis never keeps an empty aggregate.
+    void replace(std::string_view key, Value value, std::optional<TimePoint> deadline);
+
+    /// The value of a live key holding a string; nothing for a missing key *or* one of another
+    /// type (use find<std::string>() to tell them apart). Valid until the next change.
     [[nodiscard]] std::optional<std::string_view> get(std::string_view key);
+
+    /// A typed read lookup: found, missing, or holding another type (WRONGTYPE).
+    template <class T>
+    [[nodiscard]] Lookup<T> find(std::string_view key) {
+        const auto position = find_live(key);
+        if (position == map_.end()) return {};
+        const T* value = std::get_if<T>(&position->second.value);
+        if (!value) return {Access::wrong_type, nullptr};
+        return {Access::found, value};
+    }
+
+    /// The type of a live key, or nothing when it is missing.
+    [[nodiscard]] std::optional<Type> type(std::string_view key);
+
+    /// Opens the list or set of `key` for changes in place (see Edit). With Create::if_missing
+    /// a missing key is created holding an empty T, without a deadline; if it is still empty
+    /// when the handle closes, it is removed again.
+    template <class T>
+    [[nodiscard]] Edit<T> edit(std::string_view key, Create create = Create::no) {
+        static_assert(!std::is_same_v<T, std::string>, "strings are replaced with set()");
+        auto position = find_live(key);
+        bool created = false;
+        if (position == map_.end()) {
+            if (create == Create::no) return Edit<T>{*this, nullptr, Access::missing, false};
+            position = map_.emplace(std::string{key}, Entry{Value{T{}}, std::nullopt}).first;
+            entry_bytes_ += entry_cost(position->first, position->second);
+            created = true;
+        } else if (!std::holds_alternative<T>(position->second.value)) {
+            return Edit<T>{*this, nullptr, Access::wrong_type, false};
+        }
+        open_edit(*position);
+        return Edit<T>{*this, &*position, Access::found, created};
+    }
+
+    /// Removes a key and hands over its entry, value and deadline, without copying (RENAME).
+    [[nodiscard]] std::optional<Entry> take(std::string_view key);
 
     /// Removes a key; true when it existed (and had not expired).
     bool del(std::string_view key);
@@ -62,6 +169,10 @@ public:
     /// Removes every key.
     void clear();
 
+    /// Lazy expiry is invisible to the caller of a lookup; the command layer needs to know, to
+    /// count expired keys and to propagate `DEL key` to the AOF and replicas.
+    void set_expired_listener(ExpiredListener listener) { expired_listener_ = std::move(listener); }
+
     /// Calls `visit(key, entry)` for every key that has not expired, without removing any:
     /// what a snapshot writes and KEYS lists.
     void for_each(const std::function<void(std::string_view, const Entry&)>& visit) const;
@@ -74,11 +185,16 @@ public:
     /// used_bytes() to prove the running total never drifts.
     [[nodiscard]] std::size_t recount_used_bytes() const;
 
-    /// Estimated heap bytes one key costs: its hash-table node, and the heap blocks of key and
-    /// value when they are too long for std::string's inline buffer.
+    /// Estimated heap bytes one key costs: its hash-table node (which holds the Entry and so
+    /// the std::variant itself), the key's heap block when it is too long for std::string's
+    /// inline buffer, and the value's heap_bytes().
     [[nodiscard]] static std::size_t entry_cost(const std::string& key, const Entry& entry);
 
 private:
+    template <class T>
+    friend class Edit;
+    using Node = std::pair<const std::string, Entry>;
+
     // Heterogeneous lookup: find(std::string_view) without building a std::string per call.
     struct Hash {
         using is_transparent = void;
@@ -92,10 +208,29 @@ private:
     Map::iterator find_live(std::string_view key);
     [[nodiscard]] bool is_expired(const Entry& entry) const;
     void erase(Map::iterator position);
+    // Edit's bookkeeping: the first open on a node records its cost; the last close corrects
+    // entry_bytes_ by the difference, or removes the key when its value became empty.
+    [[nodiscard]] bool is_open(const Node& node) const;
+    void open_edit(Node& node);
+    void close_edit(Node& node);
+
+    // An entry with open Edit handles: how many, and its cost when the first one opened.
+    struct OpenEdit {
+        const Node* node;
+        std::size_t handles;
+        std::size_t cost_at_open;
+    };
 
     const Clock& clock_;
     Map map_;
-    std::size_t entry_bytes_ = 0;  // running sum of entry_cost() over map_
+    std::size_t entry_bytes_ = 0;       // running sum of entry_cost() over map_
+    std::vector<OpenEdit> open_edits_;  // at most two (LMOVE, SMOVE): a vector beats a map
+    ExpiredListener expired_listener_;
 };
+
+template <class T>
+Edit<T>::~Edit() {
+    if (node_) keyspace_.close_edit(*node_);
+}
 
 }  // namespace store

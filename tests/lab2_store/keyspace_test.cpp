@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "store/clock.hpp"
+#include "store/memory_model.hpp"
 
 namespace {
 
@@ -115,6 +119,18 @@ TEST_F(KeyspaceTest, ExpireAtAndPersist) {
     EXPECT_TRUE(keyspace.exists("k"));
 }
 
+TEST_F(KeyspaceTest, ExpiredListenerHearsEachLazyRemovalOnce) {
+    std::vector<std::string> expired;
+    keyspace.set_expired_listener([&](std::string_view key) { expired.emplace_back(key); });
+    keyspace.set("e", "v", clock.now() + 1ms);
+    keyspace.set("d", "v");
+    keyspace.del("d");  // a deletion is not an expiry
+    clock.advance(2ms);
+    EXPECT_FALSE(keyspace.get("e"));
+    EXPECT_FALSE(keyspace.exists("e"));  // already gone: not reported twice
+    EXPECT_EQ(expired, std::vector<std::string>{"e"});
+}
+
 TEST_F(KeyspaceTest, ForEachSkipsExpiredKeysWithoutRemovingThem) {
     keyspace.set("live", "1");
     keyspace.set("dead", "2", clock.now() + 1ms);
@@ -164,6 +180,14 @@ TEST_F(KeyspaceTest, EachSetAddsExactlyTheEntryCost) {
     EXPECT_EQ(
         keyspace.used_bytes() - before,
         store::Keyspace::entry_cost("a-key-longer-than-fifteen-bytes", {long_value, std::nullopt}));
+}
+
+TEST_F(KeyspaceTest, AShortStringCostsOnlyItsNode) {
+    // Since lab 6 the node holds a std::variant, sized for a list, even for a string.
+    const std::size_t node = store::Keyspace::entry_cost("k", {"v", std::nullopt});
+    EXPECT_EQ(node, store::malloc_chunk(sizeof(void*) +
+                                        sizeof(std::pair<const std::string, store::Entry>)));
+    EXPECT_EQ(node, 176u);  // docs/lab2_store.md, "Where the memory goes"
 }
 
 TEST_F(KeyspaceTest, LongStringsCostTheirHeapBlocks) {

@@ -294,7 +294,7 @@ TEST_F(AofTest, RewriteKeepsTheDatasetAndShrinksTheFile) {
     std::size_t live = 0;
     rebuilt.for_each([&](std::string_view key, const store::Entry& entry) {
         ++live;
-        EXPECT_EQ(keyspace.get(key), entry.value);
+        EXPECT_EQ(keyspace.get(key), std::get<std::string>(entry.value));
         EXPECT_EQ(keyspace.deadline(key), entry.deadline);
     });
     EXPECT_EQ(live, 20u);

@@ -91,7 +91,8 @@ TEST_F(SnapshotTest, RoundTripsEveryByteValueAndInvalidUtf8) {
     EXPECT_EQ(load(loaded).keys, keyspace.size());
     EXPECT_EQ(loaded.size(), keyspace.size());
     keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
-        EXPECT_EQ(loaded.get(key), entry.value) << "key " << ::testing::PrintToString(key);
+        EXPECT_EQ(loaded.get(key), std::get<std::string>(entry.value))
+            << "key " << ::testing::PrintToString(key);
     });
 }
 
@@ -188,8 +189,16 @@ TEST_F(SnapshotTest, EachInvalidFieldIsRefusedByName) {
         {with_entry(R"("k")"), "entries[0]: expected an object"},
         {with_entry(R"({"type":"string","value":"v"})"), "entries[0]: missing field \"key\""},
         {with_entry(R"({"key":"k","value":"v"})"), "entries[0]: missing field \"type\""},
+        {with_entry(R"({"key":"k","type":"hash","value":{}})"),
+         "entries[0].type: unknown type \"hash\""},
         {with_entry(R"({"key":"k","type":"list","value":[]})"),
-         "entries[0].type: unknown type \"list\""},
+         "entries[0].value: an empty list or set is not stored"},
+        {with_entry(R"({"key":"k","type":"set","value":"a"})"),
+         "entries[0].value: expected an array, found string"},
+        {with_entry(R"({"key":"k","type":"list","value":["a",7]})"),
+         "entries[0].value[1]: expected a string or {\"base64\": \"...\"}, found number"},
+        {with_entry(R"({"key":"k","type":"set","value":["a","a"]})"),
+         "entries[0].value: duplicate set member"},
         {with_entry(R"({"key":"k","type":"string"})"), "entries[0]: missing field \"value\""},
         {with_entry(R"({"key":"k","type":"string","value":7})"),
          "entries[0].value: expected a string or {\"base64\": \"...\"}, found number"},
