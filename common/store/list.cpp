@@ -64,40 +64,40 @@ std::size_t magnitude(long long value) {
 // --- Storage ---
 
 void List::push(End end, std::string element) {
-    element_bytes_ += string_heap_bytes(element);
+    state_->element_bytes += string_heap_bytes(element);
     if (end == End::head) {
-        elements_.push_front(std::move(element));
+        state_->elements.push_front(std::move(element));
     } else {
-        elements_.push_back(std::move(element));
+        state_->elements.push_back(std::move(element));
     }
     note_size();
 }
 
 std::string List::pop(End end) {
-    std::string& slot = end == End::head ? elements_.front() : elements_.back();
+    std::string& slot = end == End::head ? state_->elements.front() : state_->elements.back();
     std::string element = std::move(slot);
     if (end == End::head) {
-        elements_.pop_front();
+        state_->elements.pop_front();
     } else {
-        elements_.pop_back();
+        state_->elements.pop_back();
     }
-    element_bytes_ -= string_heap_bytes(element);
+    state_->element_bytes -= string_heap_bytes(element);
     return element;
 }
 
 void List::replace(std::size_t index, std::string_view element) {
     // Swap in a new string rather than assign(): assigning a short value into a long string
     // keeps the long buffer, which would waste memory and break the estimate.
-    std::string& slot = elements_[index];
-    element_bytes_ -= string_heap_bytes(slot);
+    std::string& slot = state_->elements[index];
+    state_->element_bytes -= string_heap_bytes(slot);
     std::string{element}.swap(slot);
-    element_bytes_ += string_heap_bytes(slot);
+    state_->element_bytes += string_heap_bytes(slot);
 }
 
 void List::insert(std::size_t index, std::string_view element) {
-    const auto position =
-        elements_.emplace(elements_.begin() + static_cast<std::ptrdiff_t>(index), element);
-    element_bytes_ += string_heap_bytes(*position);
+    const auto position = state_->elements.emplace(
+        state_->elements.begin() + static_cast<std::ptrdiff_t>(index), element);
+    state_->element_bytes += string_heap_bytes(*position);
     note_size();
 }
 
@@ -105,11 +105,13 @@ void List::keep(std::size_t first, std::size_t last) {
     // Erasing at the ends destroys elements without moving any. The tail first, so that the
     // head's indexes stay valid.
     for (std::size_t index = 0; index < first; ++index)
-        element_bytes_ -= string_heap_bytes(elements_[index]);
-    for (std::size_t index = last; index < elements_.size(); ++index)
-        element_bytes_ -= string_heap_bytes(elements_[index]);
-    elements_.erase(elements_.begin() + static_cast<std::ptrdiff_t>(last), elements_.end());
-    elements_.erase(elements_.begin(), elements_.begin() + static_cast<std::ptrdiff_t>(first));
+        state_->element_bytes -= string_heap_bytes(state_->elements[index]);
+    for (std::size_t index = last; index < state_->elements.size(); ++index)
+        state_->element_bytes -= string_heap_bytes(state_->elements[index]);
+    state_->elements.erase(state_->elements.begin() + static_cast<std::ptrdiff_t>(last),
+                           state_->elements.end());
+    state_->elements.erase(state_->elements.begin(),
+                           state_->elements.begin() + static_cast<std::ptrdiff_t>(first));
 }
 
 std::size_t List::erase_equal(std::string_view element, std::size_t limit, End from) {
@@ -122,7 +124,7 @@ std::size_t List::erase_equal(std::string_view element, std::size_t limit, End f
         auto kept = first;
         for (auto position = first; position != last; ++position) {
             if (*position == element && (limit == 0 || removed < limit)) {
-                element_bytes_ -= string_heap_bytes(*position);
+                state_->element_bytes -= string_heap_bytes(*position);
                 ++removed;
             } else {
                 if (kept != position) std::swap(*kept, *position);
@@ -132,31 +134,33 @@ std::size_t List::erase_equal(std::string_view element, std::size_t limit, End f
         return kept;
     };
     if (from == End::head) {
-        elements_.erase(compact(elements_.begin(), elements_.end()), elements_.end());
+        state_->elements.erase(compact(state_->elements.begin(), state_->elements.end()),
+                               state_->elements.end());
     } else {
-        const auto kept = compact(elements_.rbegin(), elements_.rend());
-        elements_.erase(elements_.begin(), kept.base());
+        const auto kept = compact(state_->elements.rbegin(), state_->elements.rend());
+        state_->elements.erase(state_->elements.begin(), kept.base());
     }
     return removed;
 }
 
 std::size_t List::heap_bytes() const {
-    return element_bytes_ + structure_bytes();
+    return state_->element_bytes + structure_bytes();
 }
 
 std::size_t List::recount_heap_bytes() const {
     std::size_t total = 0;
-    for (const auto& element : elements_)
+    for (const auto& element : state_->elements)
         total += string_heap_bytes(element);
     return total + structure_bytes();
 }
 
 std::size_t List::structure_bytes() const {
-    return nodes_for(size()) * node_bytes + map_bytes(nodes_for(peak_size_));
+    return malloc_chunk(sizeof(State)) + nodes_for(size()) * node_bytes +
+           map_bytes(nodes_for(state_->peak_size));
 }
 
 void List::note_size() {
-    peak_size_ = std::max(peak_size_, elements_.size());
+    state_->peak_size = std::max(state_->peak_size, state_->elements.size());
 }
 
 // --- Commands' semantics ---

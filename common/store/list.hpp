@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,14 +27,26 @@ class List {
 public:
     using Elements = std::deque<std::string>;
 
-    [[nodiscard]] std::size_t size() const { return elements_.size(); }
-    [[nodiscard]] bool empty() const { return elements_.empty(); }
+    List() = default;
+    /// Copies every element (BGSAVE copies the dataset).
+    List(const List& other) : state_{std::make_unique<State>(*other.state_)} {}
+    List& operator=(const List& other) {
+        if (this != &other) state_ = std::make_unique<State>(*other.state_);
+        return *this;
+    }
+    /// A moved-from List may only be destroyed or assigned to.
+    List(List&&) noexcept = default;
+    List& operator=(List&&) noexcept = default;
+    ~List() = default;
+
+    [[nodiscard]] std::size_t size() const { return state_->elements.size(); }
+    [[nodiscard]] bool empty() const { return state_->elements.empty(); }
     /// The element at `index`; requires index < size().
     [[nodiscard]] const std::string& operator[](std::size_t index) const {
-        return elements_[index];
+        return state_->elements[index];
     }
-    [[nodiscard]] Elements::const_iterator begin() const { return elements_.begin(); }
-    [[nodiscard]] Elements::const_iterator end() const { return elements_.end(); }
+    [[nodiscard]] Elements::const_iterator begin() const { return state_->elements.begin(); }
+    [[nodiscard]] Elements::const_iterator end() const { return state_->elements.end(); }
 
     /// Adds one element at `end`.
     void push(End end, std::string element);
@@ -62,9 +75,15 @@ private:
     [[nodiscard]] std::size_t structure_bytes() const;
     void note_size();
 
-    Elements elements_;
-    std::size_t element_bytes_ = 0;  // running sum of string_heap_bytes() over elements_
-    std::size_t peak_size_ = 0;      // the deque's map grows with the list and never shrinks
+    // Everything lives in one heap block, so a List is one pointer wide. That keeps the
+    // keyspace's std::variant, and with it every entry, as small for a string key as it was
+    // before lists existed (a std::deque alone is 80 bytes).
+    struct State {
+        Elements elements;
+        std::size_t element_bytes = 0;  // running sum of string_heap_bytes() over elements
+        std::size_t peak_size = 0;      // the deque's map grows with the list and never shrinks
+    };
+    std::unique_ptr<State> state_ = std::make_unique<State>();
 };
 
 // --- The API the commands call: Redis's semantics, one function per command family ---

@@ -50,69 +50,70 @@ bool in_all_others(const std::vector<const Set*>& sorted, std::string_view membe
 bool Set::insert(std::string_view member) {
     // Look up first: a duplicate then costs no allocation (C++20's insert needs a std::string).
     if (contains(member)) return false;
-    const auto position = members_.emplace(member).first;
-    member_bytes_ += string_heap_bytes(*position);
+    const auto position = state_->members.emplace(member).first;
+    state_->member_bytes += string_heap_bytes(*position);
     return true;
 }
 
 bool Set::erase(std::string_view member) {
     // C++20 has no erase(std::string_view) for unordered containers (C++23 adds it): find first.
-    const auto position = members_.find(member);
-    if (position == members_.end()) return false;
-    member_bytes_ -= string_heap_bytes(*position);
-    members_.erase(position);
+    const auto position = state_->members.find(member);
+    if (position == state_->members.end()) return false;
+    state_->member_bytes -= string_heap_bytes(*position);
+    state_->members.erase(position);
     shrink_if_sparse();
     return true;
 }
 
 std::string Set::extract(Members::const_iterator position) {
-    member_bytes_ -= string_heap_bytes(*position);
-    auto node = members_.extract(position);
+    state_->member_bytes -= string_heap_bytes(*position);
+    auto node = state_->members.extract(position);
     shrink_if_sparse();
     return std::move(node.value());
 }
 
 Set::Members::const_iterator Set::random_member(std::mt19937_64& random) const {
-    std::uniform_int_distribution<std::size_t> pick_bucket{0, members_.bucket_count() - 1};
+    std::uniform_int_distribution<std::size_t> pick_bucket{0, state_->members.bucket_count() - 1};
     std::uniform_int_distribution<std::size_t> pick_slot{0, chain_bound - 1};
     for (;;) {
         const std::size_t bucket = pick_bucket(random);
         const std::size_t slot = pick_slot(random);
-        const std::size_t chain = members_.bucket_size(bucket);
+        const std::size_t chain = state_->members.bucket_size(bucket);
         if (slot >= chain) continue;  // an empty slot: try again
         std::size_t index = slot;
         if (chain > chain_bound) {
             index = std::uniform_int_distribution<std::size_t>{0, chain - 1}(random);
         }
-        const auto chosen = std::next(members_.begin(bucket), static_cast<std::ptrdiff_t>(index));
+        const auto chosen =
+            std::next(state_->members.begin(bucket), static_cast<std::ptrdiff_t>(index));
         // A bucket iterator is not a container iterator; find() converts (one more hash).
-        return members_.find(*chosen);
+        return state_->members.find(*chosen);
     }
 }
 
 std::size_t Set::heap_bytes() const {
-    return member_bytes_ + structure_bytes();
+    return state_->member_bytes + structure_bytes();
 }
 
 std::size_t Set::recount_heap_bytes() const {
     std::size_t total = 0;
-    for (const auto& member : members_)
+    for (const auto& member : state_->members)
         total += string_heap_bytes(member);
     return total + structure_bytes();
 }
 
 std::size_t Set::structure_bytes() const {
     // With one bucket libstdc++ uses a pointer inside the table object, no heap block.
-    const std::size_t buckets = members_.bucket_count();
+    const std::size_t buckets = state_->members.bucket_count();
     const std::size_t bucket_bytes = buckets > 1 ? malloc_chunk(buckets * sizeof(void*)) : 0;
-    return members_.size() * node_bytes + bucket_bytes;
+    return malloc_chunk(sizeof(State)) + state_->members.size() * node_bytes + bucket_bytes;
 }
 
 void Set::shrink_if_sparse() {
-    const std::size_t buckets = members_.bucket_count();
+    const std::size_t buckets = state_->members.bucket_count();
     if (buckets >= minimum_buckets_to_shrink &&
-        members_.size() * 100 < buckets * minimum_fill_percent) {
-        members_.rehash(0);  // the fewest buckets the maximum load factor allows
+        state_->members.size() * 100 < buckets * minimum_fill_percent) {
+        state_->members.rehash(0);  // the fewest buckets the maximum load factor allows
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
@@ -30,15 +31,27 @@ public:
     };
     using Members = std::unordered_set<std::string, Hash, std::equal_to<>>;
 
-    [[nodiscard]] std::size_t size() const { return members_.size(); }
-    [[nodiscard]] bool empty() const { return members_.empty(); }
-    [[nodiscard]] bool contains(std::string_view member) const {
-        return members_.find(member) != members_.end();
+    Set() = default;
+    /// Copies every member (BGSAVE copies the dataset).
+    Set(const Set& other) : state_{std::make_unique<State>(*other.state_)} {}
+    Set& operator=(const Set& other) {
+        if (this != &other) state_ = std::make_unique<State>(*other.state_);
+        return *this;
     }
-    [[nodiscard]] Members::const_iterator begin() const { return members_.begin(); }
-    [[nodiscard]] Members::const_iterator end() const { return members_.end(); }
+    /// A moved-from Set may only be destroyed or assigned to.
+    Set(Set&&) noexcept = default;
+    Set& operator=(Set&&) noexcept = default;
+    ~Set() = default;
+
+    [[nodiscard]] std::size_t size() const { return state_->members.size(); }
+    [[nodiscard]] bool empty() const { return state_->members.empty(); }
+    [[nodiscard]] bool contains(std::string_view member) const {
+        return state_->members.find(member) != state_->members.end();
+    }
+    [[nodiscard]] Members::const_iterator begin() const { return state_->members.begin(); }
+    [[nodiscard]] Members::const_iterator end() const { return state_->members.end(); }
     /// The hash table's buckets: what heap_bytes() counts and rehashing changes.
-    [[nodiscard]] std::size_t bucket_count() const { return members_.bucket_count(); }
+    [[nodiscard]] std::size_t bucket_count() const { return state_->members.bucket_count(); }
 
     /// Adds `member`; false when it was already there (then nothing is allocated).
     bool insert(std::string_view member);
@@ -65,8 +78,12 @@ private:
     [[nodiscard]] std::size_t structure_bytes() const;
     void shrink_if_sparse();
 
-    Members members_;
-    std::size_t member_bytes_ = 0;  // running sum of string_heap_bytes() over members_
+    // One heap block, so a Set is one pointer wide: see List for why.
+    struct State {
+        Members members;
+        std::size_t member_bytes = 0;  // running sum of string_heap_bytes() over members
+    };
+    std::unique_ptr<State> state_ = std::make_unique<State>();
 };
 
 // --- The API the commands call ---
