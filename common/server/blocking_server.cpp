@@ -17,7 +17,6 @@
 #include <system_error>
 #include <utility>
 
-#include "cmd/families.hpp"
 #include "net/signals.hpp"
 #include "resp/writer.hpp"
 
@@ -67,11 +66,12 @@ std::string executable_path() {
 
 }  // namespace
 
-BlockingServer::BlockingServer(cmd::Config config, ServerSettings settings, Logger& log)
+BlockingServer::BlockingServer(cmd::CommandTable commands, cmd::Config config,
+                               ServerSettings settings, Logger& log)
     : log_{log},
       settings_{settings},
       state_{clock_, std::move(config)},
-      dispatcher_{cmd::lab5_commands(), state_, *this},
+      dispatcher_{std::move(commands), state_, *this},
       persistence_{state_, dispatcher_, log_},
       executable_{executable_path()} {}
 

@@ -49,7 +49,9 @@ struct ServerSettings {
 /// returns EINTR: no race between checking the stop flag and going to sleep.
 class BlockingServer final : public cmd::ServerControl, private CommandRunner {
 public:
-    BlockingServer(cmd::Config config, ServerSettings settings, Logger& log);
+    /// Serves the commands of `commands`: lab 5's table, or lab 6's with lists and sets.
+    BlockingServer(cmd::CommandTable commands, cmd::Config config, ServerSettings settings,
+                   Logger& log);
     BlockingServer(const BlockingServer&) = delete;
     BlockingServer& operator=(const BlockingServer&) = delete;
     ~BlockingServer() override;
