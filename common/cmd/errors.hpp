@@ -98,4 +98,20 @@ inline constexpr std::string_view config_duplicate = "duplicate parameter";
 [[nodiscard]] std::string unknown_subcommand(std::string_view subcommand,
                                              std::string_view container);
 
+// --- Lists (lab 6) ---
+/// LPOP / RPOP with a negative or non-integer count (Redis's getPositiveLongFromObjectOrReply).
+inline constexpr std::string_view count_not_positive =
+    "ERR value is out of range, must be positive";
+inline constexpr std::string_view index_out_of_range = "ERR index out of range";
+inline constexpr std::string_view lpos_rank_zero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+/// LPOS RANK -9223372036854775808, which has no positive counterpart: Redis 7.2's reply
+/// (7.0.15 negates it and overflows).
+inline constexpr std::string_view lpos_rank_out_of_range =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+inline constexpr std::string_view lpos_count_negative = "ERR COUNT can't be negative";
+inline constexpr std::string_view lpos_maxlen_negative = "ERR MAXLEN can't be negative";
+
 }  // namespace cmd::errors

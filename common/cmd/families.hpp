@@ -34,4 +34,8 @@ void register_command_family(CommandTable& table);
 /// Every command of lab 5: the families above, registered in one table.
 [[nodiscard]] CommandTable lab5_commands();
 
+/// Lab 6: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LLEN, LRANGE, LINDEX, LSET, LINSERT, LREM,
+/// LTRIM, LPOS, LMOVE, RPOPLPUSH (list_family.cpp)
+void register_list_family(CommandTable& table);
+
 }  // namespace cmd
