@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cmd/dispatcher.hpp"
@@ -89,7 +90,11 @@ public:
 /// The fixture: one client session (id 7) on a fresh server state at 1,700,000,000,000 ms.
 class CommandTest : public ::testing::Test {
 public:
-    CommandTest() {
+    CommandTest() : CommandTest(cmd::lab5_commands()) {}
+
+    /// A fixture on another table: lab 5's plus the families a later lab adds
+    /// (`lab5_commands()` then `register_set_family(table)`).
+    explicit CommandTest(cmd::CommandTable table) : dispatcher{std::move(table), state, server} {
         session.id = 7;
         session.peer_address = "127.0.0.1:50000";
         session.local_address = "127.0.0.1:6379";
@@ -123,7 +128,7 @@ public:
     store::ManualClock clock;
     cmd::ServerState state{clock, cmd::Config{}};
     FakeServer server;
-    cmd::Dispatcher dispatcher{cmd::lab5_commands(), state, server};
+    cmd::Dispatcher dispatcher;
     RecordingSink sink;
     cmd::Session session;
     cmd::Outcome last_outcome = cmd::Outcome::replied;
