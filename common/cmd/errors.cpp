@@ -24,6 +24,11 @@ std::string invalid_expire_time(std::string_view command) {
     return "ERR invalid expire time in '" + std::string{command} + "' command";
 }
 
+std::string out_of_range(long long min, long long max) {
+    return "ERR value is out of range, value must between " + std::to_string(min) + " and " +
+           std::to_string(max);
+}
+
 std::string unsupported_option(std::string_view option) {
     return "ERR Unsupported option " + std::string{c_string(option)};
 }

@@ -31,6 +31,20 @@ inline constexpr std::string_view invalid_db_index = "ERR value is not an intege
 inline constexpr std::string_view wrong_type =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 
+// --- Lab 6: sets ---
+/// SPOP's count below zero (or not a number): Redis's getPositiveLongFromObjectOrReply().
+inline constexpr std::string_view not_positive = "ERR value is out of range, must be positive";
+/// SINTERCARD's numkeys below one (or not a number).
+inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
+/// SINTERCARD's numkeys greater than the arguments that follow it.
+inline constexpr std::string_view numkeys_too_many =
+    "ERR Number of keys can't be greater than number of args";
+/// SINTERCARD's LIMIT below zero (or not a number).
+inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+/// `ERR value is out of range, value must between -9223372036854775807 and
+/// 9223372036854775807` (Redis's getRangeLongFromObjectOrReply(), its grammar kept).
+[[nodiscard]] std::string out_of_range(long long min, long long max);
+
 // --- Expiry options (EXPIRE family, SET, GETEX) ---
 inline constexpr std::string_view expire_nx_and_other =
     "ERR NX and XX, GT or LT options at the same time are not compatible";

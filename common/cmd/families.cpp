@@ -20,4 +20,11 @@ CommandTable lab5_commands() {
     return table;
 }
 
+CommandTable lab6_commands() {
+    CommandTable table = lab5_commands();
+    register_list_family(table);
+    register_set_family(table);
+    return table;
+}
+
 }  // namespace cmd

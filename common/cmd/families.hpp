@@ -30,6 +30,9 @@ void register_info_command(CommandTable& table);
 void register_config_command(CommandTable& table);
 /// COMMAND, COMMAND COUNT, DOCS, INFO, LIST, HELP (command_family.cpp)
 void register_command_family(CommandTable& table);
+/// SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER, SMOVE, SINTER,
+/// SINTERSTORE, SINTERCARD, SUNION, SUNIONSTORE, SDIFF, SDIFFSTORE, SSCAN (set_family.cpp, lab 6)
+void register_set_family(CommandTable& table);
 
 /// Every command of lab 5: the families above, registered in one table.
 [[nodiscard]] CommandTable lab5_commands();
@@ -37,5 +40,8 @@ void register_command_family(CommandTable& table);
 /// Lab 6: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP, RPOP, LLEN, LRANGE, LINDEX, LSET, LINSERT, LREM,
 /// LTRIM, LPOS, LMOVE, RPOPLPUSH (list_family.cpp)
 void register_list_family(CommandTable& table);
+
+/// Every command of lab 6: lab 5's, plus the list and set families.
+[[nodiscard]] CommandTable lab6_commands();
 
 }  // namespace cmd
