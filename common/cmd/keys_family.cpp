@@ -60,47 +60,13 @@ void keys_command(Context& ctx) {
         ctx.reply.bulk(key);
 }
 
-struct ScanOptions {
-    long long count = 10;
-    std::optional<std::string_view> pattern;
-    std::optional<std::string_view> type;
-};
-
-// Redis's scanGenericCommand() option loop; replies the error and returns nothing when bad.
-std::optional<ScanOptions> parse_scan_options(Context& ctx) {
-    ScanOptions options;
-    for (std::size_t i = 2; i < ctx.argv.size(); i += 2) {
-        const std::string_view word = ctx.argv[i];
-        const bool has_value = i + 1 < ctx.argv.size();
-        if (equals_ignoring_case(word, "COUNT") && has_value) {
-            const auto count = integer_argument(ctx, ctx.argv[i + 1]);
-            if (!count) return std::nullopt;
-            if (*count < 1) {
-                ctx.reply.error(errors::syntax);
-                return std::nullopt;
-            }
-            options.count = *count;
-        } else if (equals_ignoring_case(word, "MATCH") && has_value) {
-            options.pattern = ctx.argv[i + 1];
-            if (*options.pattern == "*") options.pattern.reset();
-        } else if (equals_ignoring_case(word, "TYPE") && has_value) {
-            options.type = ctx.argv[i + 1];
-        } else {
-            ctx.reply.error(errors::syntax);
-            return std::nullopt;
-        }
-    }
-    return options;
-}
-
 /* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
 void scan_command(Context& ctx) {
     const auto cursor = parse_cursor(ctx.argv[1]);
     if (!cursor) return ctx.reply.error(errors::invalid_cursor);
-    const auto options = parse_scan_options(ctx);
+    const auto options = parse_scan_options(ctx, 2, TypeOption::accepted);
     if (!options) return;
-    ScanBatch batch =
-        scan_keys(ctx.db.keyspace(), *cursor, static_cast<std::size_t>(options->count));
+    ScanBatch batch = scan_keys(ctx.db.keyspace(), *cursor, options->count);
     // As Redis, COUNT bounds the keys visited; MATCH and TYPE then filter what is returned.
     std::erase_if(batch.keys, [&](const std::string& key) {
         return (options->pattern && !glob_match(*options->pattern, key)) ||

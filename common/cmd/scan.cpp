@@ -8,6 +8,10 @@
 #include <string_view>
 #include <utility>
 
+#include "cmd/context.hpp"
+#include "cmd/errors.hpp"
+#include "cmd/handler_support.hpp"
+
 namespace cmd {
 
 std::uint64_t scan_hash(std::string_view key) {
@@ -49,6 +53,34 @@ ScanBatch scan_keys(const store::Keyspace& keyspace, std::uint64_t cursor, std::
         batch.keys.emplace_back(key);
     batch.next_cursor = (more && last != UINT64_MAX) ? last + 1 : 0;
     return batch;
+}
+
+std::optional<ScanOptions> parse_scan_options(Context& ctx, std::size_t first,
+                                              TypeOption type_option) {
+    ScanOptions options;
+    for (std::size_t i = first; i < ctx.argv.size(); i += 2) {
+        const std::string_view word = ctx.argv[i];
+        const bool has_value = i + 1 < ctx.argv.size();
+        if (equals_ignoring_case(word, "COUNT") && has_value) {
+            const auto count = integer_argument(ctx, ctx.argv[i + 1]);
+            if (!count) return std::nullopt;
+            if (*count < 1) {
+                ctx.reply.error(errors::syntax);
+                return std::nullopt;
+            }
+            options.count = static_cast<std::size_t>(*count);
+        } else if (equals_ignoring_case(word, "MATCH") && has_value) {
+            options.pattern = ctx.argv[i + 1];
+            if (*options.pattern == "*") options.pattern.reset();
+        } else if (type_option == TypeOption::accepted && equals_ignoring_case(word, "TYPE") &&
+                   has_value) {
+            options.type = ctx.argv[i + 1];
+        } else {
+            ctx.reply.error(errors::syntax);
+            return std::nullopt;
+        }
+    }
+    return options;
 }
 
 }  // namespace cmd

@@ -5,12 +5,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/keyspace.hpp"
 
 namespace cmd {
+
+class Context;
 
 /// One SCAN step: the keys visited and the cursor for the next call (0 = the end).
 struct ScanBatch {
@@ -36,5 +40,21 @@ struct ScanBatch {
 /// README.md for the store addition that would remove it.
 [[nodiscard]] ScanBatch scan_keys(const store::Keyspace& keyspace, std::uint64_t cursor,
                                   std::size_t count);
+
+/// Whether a SCAN-like command takes the TYPE option: SCAN does, SSCAN (a key's members) not.
+enum class TypeOption { accepted, refused };
+
+/// The options of SCAN and SSCAN.
+struct ScanOptions {
+    std::size_t count = 10;
+    std::optional<std::string_view> pattern;  ///< empty for no MATCH, or MATCH *
+    std::optional<std::string_view> type;
+};
+
+/// Redis's scanGenericCommand() option loop over `ctx.argv` from index `first` (2 for SCAN,
+/// 3 for SSCAN): MATCH, COUNT (at least 1) and, where accepted, TYPE. Replies the error and
+/// returns nothing when an option is bad.
+[[nodiscard]] std::optional<ScanOptions> parse_scan_options(Context& ctx, std::size_t first,
+                                                            TypeOption type_option);
 
 }  // namespace cmd

@@ -17,6 +17,7 @@
 #include "cmd/families.hpp"
 #include "cmd/glob.hpp"
 #include "cmd/handler_support.hpp"
+#include "cmd/scan.hpp"
 #include "store/set.hpp"
 
 namespace cmd {
@@ -303,37 +304,6 @@ void sintercard_command(Context& ctx) {
     ctx.reply.integer(static_cast<long long>(size));
 }
 
-struct SscanOptions {
-    std::size_t count = 10;
-    std::optional<std::string_view> pattern;
-};
-
-// Redis's scanGenericCommand() option loop for a key (no TYPE option): replies the error and
-// returns nothing when an option is bad.
-std::optional<SscanOptions> parse_sscan_options(Context& ctx) {
-    SscanOptions options;
-    for (std::size_t i = 3; i < ctx.argv.size(); i += 2) {
-        const std::string_view word = ctx.argv[i];
-        const bool has_value = i + 1 < ctx.argv.size();
-        if (equals_ignoring_case(word, "COUNT") && has_value) {
-            const auto count = integer_argument(ctx, ctx.argv[i + 1]);
-            if (!count) return std::nullopt;
-            if (*count < 1) {
-                ctx.reply.error(errors::syntax);
-                return std::nullopt;
-            }
-            options.count = static_cast<std::size_t>(*count);
-        } else if (equals_ignoring_case(word, "MATCH") && has_value) {
-            options.pattern = ctx.argv[i + 1];
-            if (*options.pattern == "*") options.pattern.reset();
-        } else {
-            ctx.reply.error(errors::syntax);
-            return std::nullopt;
-        }
-    }
-    return options;
-}
-
 /* SSCAN key cursor [MATCH pattern] [COUNT count] */
 void sscan_command(Context& ctx) {
     // Redis's order: the cursor, then the key and its type, then the options.
@@ -346,7 +316,7 @@ void sscan_command(Context& ctx) {
         ctx.reply.bulk("0");
         return ctx.reply.array_header(0);
     }
-    const auto options = parse_sscan_options(ctx);
+    const auto options = parse_scan_options(ctx, 3, TypeOption::refused);
     if (!options) return;
     store::SetScanBatch batch = store::scan(*set.value, *cursor, options->count);
     // As SCAN: COUNT bounds the members visited, MATCH then filters what is returned.
