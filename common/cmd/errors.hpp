@@ -15,6 +15,9 @@ namespace cmd::errors {
 inline constexpr std::string_view syntax = "ERR syntax error";
 inline constexpr std::string_view not_integer = "ERR value is not an integer or out of range";
 inline constexpr std::string_view not_float = "ERR value is not a valid float";
+/// Blocking pops (lab 6): Redis's getTimeoutFromObjectOrReply().
+inline constexpr std::string_view timeout_not_float = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
 inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
 /// DECRBY with LLONG_MIN, whose negation does not exist.
 inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";

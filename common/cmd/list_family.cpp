@@ -1,8 +1,10 @@
 // The list family: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LINSERT LREM
-// LTRIM LPOS LMOVE RPOPLPUSH. Handlers parse, check the type, call one function of
-// store/list.hpp and write the reply, in the order Redis 7's t_list.c checks things.
-// Introduced in lab 6.
+// LTRIM LPOS LMOVE RPOPLPUSH, and the blocking pops BLPOP BRPOP BLMOVE BRPOPLPUSH. Handlers parse,
+// check the type, call one function of store/list.hpp and write the reply, in the order Redis 7's
+// t_list.c checks things. Introduced in lab 6.
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -300,6 +302,111 @@ void rpoplpush_command(Context& ctx) {
     move_generic(ctx, End::tail, End::head);
 }
 
+// Redis 7.0's getTimeoutFromObjectOrReply() for seconds: a float, rounded up to whole
+// milliseconds. A value too large for a long long of milliseconds (1e30, inf) wraps to a
+// negative number in Redis's cast, so Redis 7.0.15 answers "timeout is negative": so do we.
+// Returns the deadline (nothing = for ever) or replies and returns false in `ok`.
+struct Timeout {
+    bool ok = false;
+    std::optional<store::TimePoint> deadline;
+};
+
+Timeout parse_timeout(Context& ctx, std::string_view text) {
+    const auto seconds = parse_long_double(text);
+    if (!seconds) {
+        ctx.reply.error(errors::timeout_not_float);
+        return {};
+    }
+    const long double milliseconds = std::ceil(*seconds * 1000.0L);
+    constexpr auto max_ms = static_cast<long double>(std::numeric_limits<long long>::max());
+    if (!std::isfinite(milliseconds) || milliseconds < 0 || milliseconds >= max_ms) {
+        ctx.reply.error(errors::timeout_negative);
+        return {};
+    }
+    const auto ms = static_cast<long long>(milliseconds);
+    if (ms == 0) return {.ok = true, .deadline = std::nullopt};
+    const long long now = unix_ms(ctx.now());
+    // A deadline beyond what a time point holds is as good as for ever.
+    if (ms > std::numeric_limits<long long>::max() - now) return {.ok = true, .deadline = {}};
+    return {.ok = true, .deadline = from_unix_ms(now + ms)};
+}
+
+// Redis's blockingPopGenericCommand(): BLPOP and BRPOP. The first key, in argument order, that
+// holds a non-empty list is served at once; a key of another type is WRONGTYPE when it is
+// reached first. Served, the command is propagated as LPOP key / RPOP key.
+void blocking_pop_generic(Context& ctx, End end) {
+    const Timeout timeout = parse_timeout(ctx, ctx.argv.back());
+    if (!timeout.ok) return;
+    const auto keys = ctx.argv.subspan(1, ctx.argv.size() - 2);
+    for (const std::string_view key : keys) {
+        auto list = ctx.db.keyspace().edit<List>(key);
+        if (list.access() == Access::wrong_type) return ctx.reply.error(errors::wrong_type);
+        if (!list.found()) continue;
+        const auto popped = store::pop(*list, end, 1);
+        ctx.db.add_changes();
+        ctx.reply.array_header(2);
+        ctx.reply.bulk(key);
+        ctx.reply.bulk(popped.front());
+        ctx.replace_propagation({end == End::head ? "LPOP" : "RPOP", std::string{key}});
+        return;  // the handle closes here and deletes the key if the list is now empty
+    }
+    BlockRequest request;
+    request.keys.assign(keys.begin(), keys.end());
+    request.deadline = timeout.deadline;
+    request.timeout_reply = BlockRequest::TimeoutReply::null_array;
+    ctx.block(std::move(request));
+}
+
+// Redis's blmoveGenericCommand(): BLMOVE and BRPOPLPUSH. A non-empty source is moved at once
+// (LMOVE's code, WRONGTYPE checks included) and propagated as `propagated`; a missing one
+// blocks on the source.
+void blocking_move_generic(Context& ctx, End from, End to, std::string_view timeout_text,
+                           std::vector<std::string> propagated) {
+    const Timeout timeout = parse_timeout(ctx, timeout_text);
+    if (!timeout.ok) return;
+    const std::string_view source_key = ctx.argv[1];
+    {
+        const auto source = ctx.db.keyspace().find<List>(source_key);
+        if (source.access == Access::wrong_type) return ctx.reply.error(errors::wrong_type);
+        if (source.found()) {
+            ctx.replace_propagation(std::move(propagated));
+            return move_generic(ctx, from, to);
+        }
+    }
+    BlockRequest request;
+    request.keys.emplace_back(source_key);
+    request.deadline = timeout.deadline;
+    request.timeout_reply = BlockRequest::TimeoutReply::null_bulk;
+    ctx.block(std::move(request));
+}
+
+/* BLPOP key [key ...] timeout */
+void blpop_command(Context& ctx) {
+    blocking_pop_generic(ctx, End::head);
+}
+
+/* BRPOP key [key ...] timeout */
+void brpop_command(Context& ctx) {
+    blocking_pop_generic(ctx, End::tail);
+}
+
+/* BLMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout */
+void blmove_command(Context& ctx) {
+    const auto from = end_word(ctx.argv[3]);
+    const auto to = end_word(ctx.argv[4]);
+    if (!from || !to) return ctx.reply.error(errors::syntax);
+    blocking_move_generic(
+        ctx, *from, *to, ctx.argv[5],
+        {"LMOVE", std::string{ctx.argv[1]}, std::string{ctx.argv[2]},
+         *from == End::head ? "LEFT" : "RIGHT", *to == End::head ? "LEFT" : "RIGHT"});
+}
+
+/* BRPOPLPUSH source destination timeout */
+void brpoplpush_command(Context& ctx) {
+    blocking_move_generic(ctx, End::tail, End::head, ctx.argv[3],
+                          {"RPOPLPUSH", std::string{ctx.argv[1]}, std::string{ctx.argv[2]}});
+}
+
 Command command(std::string name, int arity, Flags flags, KeySpec keys, Handler handler,
                 std::string_view syntax, std::string_view summary, std::string_view since) {
     return make_command(Group::list, std::move(name), arity, flags, keys, handler, syntax, summary,
@@ -353,6 +460,23 @@ void register_list_family(CommandTable& table) {
     table.add(command("rpoplpush", 3, grow, two, rpoplpush_command, "RPOPLPUSH source destination",
                       "Remove the last element in a list, prepend it to another list and return it",
                       "1.2.0"));
+    const Flags blocking = Flag::write | Flag::noscript | Flag::blocking;
+    table.add(command(
+        "blpop", -3, blocking, KeySpec{1, -2, 1}, blpop_command, "BLPOP key [key ...] timeout",
+        "Remove and get the first element in a list, or block until one is available", "2.0.0"));
+    table.add(command(
+        "brpop", -3, blocking, KeySpec{1, -2, 1}, brpop_command, "BRPOP key [key ...] timeout",
+        "Remove and get the last element in a list, or block until one is available", "2.0.0"));
+    table.add(command("blmove", 6, blocking | Flag::denyoom, two, blmove_command,
+                      "BLMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout",
+                      "Pop an element from a list, push it to another list and return it; or "
+                      "block until one is available",
+                      "6.2.0"));
+    table.add(command("brpoplpush", 4, blocking | Flag::denyoom, two, brpoplpush_command,
+                      "BRPOPLPUSH source destination timeout",
+                      "Pop an element from a list, push it to another list and return it; or "
+                      "block until one is available",
+                      "2.2.0"));
 }
 
 }  // namespace cmd

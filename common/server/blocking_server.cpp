@@ -14,11 +14,16 @@
 #include <cerrno>
 #include <exception>
 #include <filesystem>
+#include <iterator>
+#include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "net/signals.hpp"
 #include "resp/writer.hpp"
+#include "store/keyspace.hpp"
+#include "store/list.hpp"
 
 namespace server {
 
@@ -195,7 +200,89 @@ void BlockingServer::run_command(cmd::Session& session, std::span<const std::str
         resp::Writer{out, session.protocol}.error(*refusal);
         return;
     }
-    (void)dispatcher_.execute(session, argv, out);
+    const cmd::Outcome outcome = dispatcher_.execute(session, argv, out);
+    serve_blocked_clients();
+    if (outcome == cmd::Outcome::blocked) wait_while_blocked(session, out);
+}
+
+void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out) {
+    BlockedClient client{&session, &out};
+    {
+        std::vector<std::string_view> registered;  // BLPOP k k 0 waits once in k's FIFO
+        for (const std::string& key : session.blocked->keys) {
+            if (std::find(registered.begin(), registered.end(), key) != registered.end()) {
+                continue;
+            }
+            registered.push_back(key);
+            auto position = blocked_on_key_.find(key);
+            if (position == blocked_on_key_.end()) {
+                position = blocked_on_key_.emplace(key, std::deque<BlockedClient*>{}).first;
+            }
+            position->second.push_back(&client);
+        }
+    }
+    // The longest single wait: a far deadline (BLPOP k 1e15) must not overflow the
+    // condition variable's clock arithmetic; the loop waits again.
+    constexpr auto longest_wait = std::chrono::hours{1};
+    for (;;) {
+        // A client that disconnects while blocked is noticed here, at its next wake-up (a
+        // served element then goes to a closed socket, as the send fails): acceptable for
+        // a thread-per-client server that does not read while blocked.
+        if (client.served || stopping_ || session.close_after_reply || !session.blocked) break;
+        const auto deadline = session.blocked->deadline;
+        if (!deadline) {
+            blocked_wakeup_.wait_for(command_mutex_, longest_wait);
+            continue;
+        }
+        const auto remaining = *deadline - clock_.now();
+        if (remaining <= std::chrono::milliseconds{0}) {
+            forget_blocked(client);
+            dispatcher_.time_out_blocked(session, out);
+            return;
+        }
+        blocked_wakeup_.wait_for(command_mutex_,
+                                 std::min<std::chrono::milliseconds>(remaining, longest_wait));
+    }
+    if (!client.served) {
+        // Stopping or killed: drop the block without a reply.
+        forget_blocked(client);
+        session.blocked.reset();
+    }
+}
+
+void BlockingServer::serve_blocked_clients() {
+    bool served_any = false;
+    for (std::vector<std::string> ready = state_.db.take_ready_keys(); !ready.empty();
+         ready = state_.db.take_ready_keys()) {
+        for (const std::string& key : ready) {
+            const auto position = blocked_on_key_.find(key);
+            if (position == blocked_on_key_.end()) continue;
+            // A copy: serving a client removes it from every FIFO, this one included.
+            const std::vector<BlockedClient*> waiting{position->second.begin(),
+                                                      position->second.end()};
+            for (BlockedClient* client : waiting) {
+                if (client->served) continue;
+                if (state_.db.keyspace().find<store::List>(key).access != store::Access::found) {
+                    break;  // the list is empty (deleted) or no longer a list: stop for this key
+                }
+                if (dispatcher_.retry_blocked(*client->session, *client->out) ==
+                    cmd::Outcome::replied) {
+                    client->served = true;
+                    forget_blocked(*client);
+                    served_any = true;
+                }
+            }
+        }
+    }
+    if (served_any) blocked_wakeup_.notify_all();
+}
+
+void BlockingServer::forget_blocked(const BlockedClient& client) {
+    for (auto position = blocked_on_key_.begin(); position != blocked_on_key_.end();) {
+        auto& queue = position->second;
+        queue.erase(std::remove(queue.begin(), queue.end(), &client), queue.end());
+        position = queue.empty() ? blocked_on_key_.erase(position) : std::next(position);
+    }
 }
 
 std::optional<std::string> BlockingServer::write_refusal(
@@ -245,6 +332,7 @@ bool BlockingServer::stop_for_signal() {
         return false;
     }
     stopping_ = true;
+    blocked_wakeup_.notify_all();  // blocked clients drop their block and close
     return true;
 }
 
@@ -272,6 +360,7 @@ bool BlockingServer::request_shutdown(cmd::ShutdownMode mode) {
     if (!persistence_.shutdown(mode)) return false;
     // No command runs after this one: what was saved is what the server had.
     stopping_ = true;
+    blocked_wakeup_.notify_all();  // blocked clients drop their block and close
     shutdown_requested_.store(true);
     wake_accept_loop();
     return true;
@@ -286,7 +375,9 @@ std::size_t BlockingServer::client_count() const {
 }
 
 bool BlockingServer::kill_client(std::uint64_t id) {
-    return clients_.kill(id);
+    const bool killed = clients_.kill(id);
+    if (killed) blocked_wakeup_.notify_all();  // a blocked victim wakes and closes
+    return killed;
 }
 
 cmd::ServerIdentity BlockingServer::identity() const {

@@ -7,8 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -97,6 +101,24 @@ private:
     [[nodiscard]] bool stop_for_signal();
     void wake_accept_loop();
 
+    // --- Lab 6, blocking pops (all under command_mutex_) ---
+    // A client parked in a blocking command: its session, the output its reply goes to (the
+    // batch buffer of its thread), and whether another thread served it.
+    struct BlockedClient {
+        cmd::Session* session = nullptr;
+        std::string* out = nullptr;
+        bool served = false;
+    };
+    // The thread of a client whose command returned Outcome::blocked: registers it in the
+    // FIFO of each of its keys and waits on blocked_wakeup_ until it is served, its deadline
+    // passes (then the timeout reply), or the server stops or kills it (no reply).
+    void wait_while_blocked(cmd::Session& session, std::string& out);
+    // Redis's handleClientsBlockedOnKeys(): after each command, for every key made ready,
+    // retries the clients blocked on it, oldest first, until one stays blocked because the
+    // list is empty; loops while the retries make more keys ready (BLMOVE pushes).
+    void serve_blocked_clients();
+    void forget_blocked(const BlockedClient& client);
+
     Logger& log_;
     ServerSettings settings_;
     store::SystemClock clock_;
@@ -107,6 +129,11 @@ private:
     // The one lock. Guards state_, dispatcher_, persistence_, every Session and stopping_.
     std::mutex command_mutex_;
     bool stopping_ = false;
+    // Per key, the clients blocked on it in arrival order (Redis's db->blocking_keys).
+    std::map<std::string, std::deque<BlockedClient*>, std::less<>> blocked_on_key_;
+    // Woken after blocked clients were served, at shutdown and at CLIENT KILL; waited on with
+    // command_mutex_ itself (a BasicLockable), which the waiting thread holds.
+    std::condition_variable_any blocked_wakeup_;
     // Set by SHUTDOWN on a client thread, read by the accepting thread.
     std::atomic<bool> shutdown_requested_{false};
     std::chrono::steady_clock::time_point last_signal_save_try_{};

@@ -2,7 +2,10 @@
 // over raw RESP and through redis-cli, and both types surviving a restart. Introduced in lab 6.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
 #include <string>
+#include <thread>
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -81,6 +84,95 @@ TEST(Lab6Server, ListsAndSetsSurviveAKillWithTheAppendOnlyFile) {
     auto server = ServerProcess::start(support::program_path("lab6_types"), arguments);
     EXPECT_EQ(cli(server, {"LRANGE", "l", "0", "-1"}), "y\nz\n");
     EXPECT_EQ(cli(server, {"SMEMBERS", "s"}), "m\n");
+}
+
+// Waits (at most 5 s) until CLIENT LIST shows `count` clients whose last command is `command`
+// (set when the command runs, so they are blocked in it).
+bool wait_for_blocked(TestClient& control, std::string_view command, std::size_t count) {
+    const std::string needle = "cmd=" + std::string{command} + " ";
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (std::chrono::steady_clock::now() < give_up) {
+        control.send("CLIENT LIST\r\n");
+        const std::string list = control.read_for(std::chrono::milliseconds{100});
+        std::size_t found = 0;
+        for (auto at = list.find(needle); at != std::string::npos; at = list.find(needle, at + 1))
+            ++found;
+        if (found >= count) return true;
+    }
+    return false;
+}
+
+TEST(Lab6Server, BlockedPopIsServedByAnotherClientsPush) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient waiter{server.port()};
+    TestClient pusher{server.port()};
+    waiter.send("BLPOP q 0\r\n");
+    ASSERT_TRUE(wait_for_blocked(pusher, "blpop", 1));
+    pusher.send("RPUSH q x\r\n");
+    EXPECT_EQ(pusher.read_exact(4), ":1\r\n");
+    const std::string expected = "*2\r\n$1\r\nq\r\n$1\r\nx\r\n";
+    EXPECT_EQ(waiter.read_exact(expected.size()), expected);
+    // The waiter reads commands again, and the element was taken.
+    waiter.send("LLEN q\r\n");
+    EXPECT_EQ(waiter.read_exact(4), ":0\r\n");
+}
+
+TEST(Lab6Server, BlockedClientsAreServedInArrivalOrder) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient first{server.port()};
+    TestClient second{server.port()};
+    TestClient pusher{server.port()};
+    first.send("BRPOP q 0\r\n");
+    ASSERT_TRUE(wait_for_blocked(pusher, "brpop", 1));
+    second.send("BRPOP q 0\r\n");
+    ASSERT_TRUE(wait_for_blocked(pusher, "brpop", 2));
+    pusher.send("LPUSH q a\r\n");
+    EXPECT_EQ(pusher.read_exact(4), ":1\r\n");
+    const std::string to_first = "*2\r\n$1\r\nq\r\n$1\r\na\r\n";
+    EXPECT_EQ(first.read_exact(to_first.size()), to_first);
+    pusher.send("LPUSH q b\r\n");
+    EXPECT_EQ(pusher.read_exact(4), ":1\r\n");
+    const std::string to_second = "*2\r\n$1\r\nq\r\n$1\r\nb\r\n";
+    EXPECT_EQ(second.read_exact(to_second.size()), to_second);
+}
+
+TEST(Lab6Server, BlockedPopTimesOut) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient client{server.port()};
+    const auto start = std::chrono::steady_clock::now();
+    client.send("BLPOP q 0.2\r\n");
+    EXPECT_EQ(client.read_exact(5, std::chrono::seconds{5}), "*-1\r\n");
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, std::chrono::milliseconds{150});
+    EXPECT_LT(waited, std::chrono::seconds{5});
+}
+
+TEST(Lab6Server, BlockedMoveMovesTheElement) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient waiter{server.port()};
+    TestClient pusher{server.port()};
+    waiter.send("BLMOVE src dst RIGHT LEFT 0\r\n");
+    ASSERT_TRUE(wait_for_blocked(pusher, "blmove", 1));
+    pusher.send("RPUSH src e\r\n");
+    EXPECT_EQ(pusher.read_exact(4), ":1\r\n");
+    EXPECT_EQ(waiter.read_exact(7), "$1\r\ne\r\n");
+    EXPECT_EQ(cli(server, {"LRANGE", "dst", "0", "-1"}), "e\n");
+    EXPECT_EQ(cli(server, {"EXISTS", "src"}), "0\n");
+}
+
+TEST(Lab6Server, ShutsDownCleanlyWhileAClientIsBlocked) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient waiter{server.port()};
+    TestClient control{server.port()};
+    waiter.send("BLPOP q 0\r\n");
+    ASSERT_TRUE(wait_for_blocked(control, "blpop", 1));
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+    EXPECT_TRUE(waiter.closed_by_server());
 }
 
 }  // namespace
