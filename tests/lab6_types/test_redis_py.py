@@ -1,5 +1,6 @@
 # Lab 6's lists and sets seen through a real client library: redis-py drives the list and set
-# commands, type errors and a pipeline. Introduced in lab 6; run by ctest (lab6.redis_py).
+# commands, blocking pops, type errors, a pipeline and thousands of random commands checked
+# against a model. Introduced in lab 6; run by ctest (lab6.redis_py).
 #
 #   /usr/bin/python3 -m pytest -q tests/lab6_types/test_redis_py.py --server build/bin/lab6_types
 #
@@ -7,6 +8,9 @@
 #   /usr/bin/python3 -m pytest -q tests/lab6_types/test_redis_py.py --server /usr/bin/redis-server
 import importlib.util
 import pathlib
+import threading
+import time
+from random import Random
 
 import pytest
 import redis
@@ -126,3 +130,101 @@ def test_pipeline_of_list_and_set_commands(r):
     replies = pipe.execute()
     assert replies[-2] == 100 and r.scard("seen") == 10
     assert r.lrange("jobs", -2, -1) == ["job98", "job99"]
+
+
+def test_sunionstore_and_srandmember_single(r):
+    r.sadd("a", "1")
+    r.sadd("b", "2")
+    assert r.sunionstore("u", ["a", "b"]) == 2
+    assert r.smembers("u") == {"1", "2"}
+    assert r.srandmember("u") in {"1", "2"}
+    assert r.spop("u") in {"1", "2"} and r.scard("u") == 1
+
+
+def test_blocking_pops_served_at_once_and_after_a_push(r):
+    r.rpush("q", "ready")
+    assert r.blpop(["empty", "q"], timeout=1) == ("q", "ready")
+    assert r.brpop(["q"], timeout=0.1) is None  # times out: the list is gone
+    other = redis.Redis(port=r.connection_pool.connection_kwargs["port"], decode_responses=True)
+    result = {}
+
+    def waiter():
+        result["pop"] = other.blpop(["jobs"], timeout=5)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    # Push only once the waiter is inside BLPOP, as CLIENT LIST shows.
+    for _ in range(500):
+        if any(client.get("cmd") == "blpop" for client in r.client_list()):
+            break
+        time.sleep(0.01)
+    r.rpush("jobs", "j1")
+    thread.join(timeout=10)
+    other.close()
+    assert result["pop"] == ("jobs", "j1")
+    r.rpush("src", "x")
+    assert r.blmove("src", "dst", 1, "LEFT", "RIGHT") == "x"
+    assert r.lrange("dst", 0, -1) == ["x"]
+
+
+def test_random_operations_match_a_model(r):
+    """Thousands of random commands over TCP, each reply checked against a model in Python."""
+    random = Random(2026)
+    model = {}
+    wrong = "WRONGTYPE"
+
+    def expect_error(call):
+        with pytest.raises(redis.ResponseError, match="^" + wrong):
+            call()
+
+    for _ in range(3000):
+        key = f"k{random.randrange(5)}"
+        element = f"e{random.randrange(4)}"
+        value = model.get(key)
+        operation = random.randrange(8)
+        if operation == 0:
+            assert r.set(key, element) is True
+            model[key] = element
+        elif operation == 1:
+            if isinstance(value, (list, set)):
+                expect_error(lambda: r.get(key))
+            else:
+                assert r.get(key) == value
+        elif operation == 2:
+            if value is not None and not isinstance(value, list):
+                expect_error(lambda: r.rpush(key, element))
+            else:
+                model.setdefault(key, []).append(element)
+                assert r.rpush(key, element) == len(model[key])
+        elif operation == 3:
+            if value is not None and not isinstance(value, list):
+                expect_error(lambda: r.lpop(key))
+            else:
+                expected = value.pop(0) if value else None
+                if value is not None and not value:
+                    del model[key]
+                assert r.lpop(key) == expected
+        elif operation == 4:
+            if value is not None and not isinstance(value, set):
+                expect_error(lambda: r.sadd(key, element))
+            else:
+                members = model.setdefault(key, set())
+                assert r.sadd(key, element) == (0 if element in members else 1)
+                members.add(element)
+        elif operation == 5:
+            if value is not None and not isinstance(value, set):
+                expect_error(lambda: r.srem(key, element))
+            else:
+                removed = 1 if value and element in value else 0
+                if removed:
+                    value.discard(element)
+                    if not value:
+                        del model[key]
+                assert r.srem(key, element) == removed
+        elif operation == 6:
+            names = {str: "string", list: "list", set: "set"}
+            assert r.type(key) == (names[type(value)] if value is not None else "none")
+        else:
+            assert r.delete(key) == (1 if key in model else 0)
+            model.pop(key, None)
+    assert r.dbsize() == len(model)
