@@ -108,11 +108,20 @@ IoStatus Socket::send_all(std::string_view bytes) {
 }
 
 std::string Socket::peer_name() const {
+    return peer_address(fd_.get());
+}
+
+std::string peer_address(int fd) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
-    if (::getpeername(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        return "unknown";
-    }
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
+    return format_address(address);
+}
+
+std::string local_address(int fd) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
     return format_address(address);
 }
 

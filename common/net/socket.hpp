@@ -76,6 +76,12 @@ private:
     FileDescriptor fd_;
 };
 
+/// "host:port" of the far end (getpeername) and of our end (getsockname) of connected socket
+/// `fd`, as CLIENT LIST shows them in addr= and laddr=; "unknown" when the call fails.
+/// Introduced in lab 5.
+[[nodiscard]] std::string peer_address(int fd);
+[[nodiscard]] std::string local_address(int fd);
+
 /// A listening TCP socket.
 class Listener {
 public:
@@ -94,6 +100,10 @@ public:
     [[nodiscard]] std::uint16_t port() const;
 
     [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
+
+    /// Gives up the listening descriptor, for an event loop to take over (lab 7 hands it to
+    /// Asio's acceptor); the Listener is left empty.
+    [[nodiscard]] FileDescriptor release() noexcept { return std::move(fd_); }
 
 private:
     explicit Listener(FileDescriptor fd) : fd_{std::move(fd)} {}

@@ -41,6 +41,11 @@ void BackgroundSave::run(std::filesystem::path path) {
     done_.store(true, std::memory_order_release);
 }
 
+std::string BackgroundSave::started_message() const {
+    return "copied " + std::to_string(keys_copied_) + " keys in " +
+           std::to_string(copy_time_.count()) + " us under the lock";
+}
+
 BackgroundSaveResult BackgroundSave::finish() {
     if (thread_.joinable()) thread_.join();
     return result_;

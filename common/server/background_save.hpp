@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,27 @@ struct BackgroundSaveResult {
     std::chrono::milliseconds duration{0};
 };
 
-/// One background save in flight.
+/// One background save in flight, however it was started: lab 5 copies the data and writes the
+/// copy from a thread (BackgroundSave), lab 7 forks (async::ForkedSave). Persistence polls
+/// done() from the cron and collects the result with finish().
+class BackgroundSaveJob {
+public:
+    virtual ~BackgroundSaveJob() = default;
+    /// True once the file is written (or the save failed). Does not wait.
+    [[nodiscard]] virtual bool done() = 0;
+    /// Waits for the save if needed and returns how it ended. Called once.
+    [[nodiscard]] virtual BackgroundSaveResult finish() = 0;
+    /// What the log says when the save has started: how long the data was held up.
+    [[nodiscard]] virtual std::string started_message() const = 0;
+};
+
+/// Starts a background save of `keyspace` (as of `now`) to `path`; `changes` is
+/// Database::changes() at that instant. Throws std::exception when it cannot start.
+using StartBackgroundSave = std::function<std::unique_ptr<BackgroundSaveJob>(
+    const store::Keyspace& keyspace, const std::filesystem::path& path, store::TimePoint now,
+    std::uint64_t changes)>;
+
+/// Lab 5's way: a copy under the lock, written by a thread.
 ///
 /// Why a copy, and not fork() as Redis does: fork() in a process with threads copies only the
 /// calling thread, and the child inherits every mutex in whatever state another thread left
@@ -38,7 +59,7 @@ struct BackgroundSaveResult {
 /// pause proportional to the data (taken under the lock) and, for the length of the save,
 /// twice the memory; fork() costs a pause proportional to the page tables and only the pages
 /// written meanwhile (copy-on-write). Lab 7, with one thread, can fork safely.
-class BackgroundSave {
+class BackgroundSave final : public BackgroundSaveJob {
 public:
     /// Copies every live key of `keyspace` (the caller holds the command lock) and starts the
     /// thread that writes the copy to `path`. `now` is the copy's instant: the saved file is
@@ -48,13 +69,11 @@ public:
     BackgroundSave(const BackgroundSave&) = delete;
     BackgroundSave& operator=(const BackgroundSave&) = delete;
     /// Waits for the thread.
-    ~BackgroundSave() = default;
+    ~BackgroundSave() override = default;
 
-    /// True once the file is written (or the save failed). Does not wait.
-    [[nodiscard]] bool done() const { return done_.load(std::memory_order_acquire); }
-
-    /// Waits for the thread if needed and returns how the save ended.
-    [[nodiscard]] BackgroundSaveResult finish();
+    [[nodiscard]] bool done() override { return done_.load(std::memory_order_acquire); }
+    [[nodiscard]] BackgroundSaveResult finish() override;
+    [[nodiscard]] std::string started_message() const override;
 
     /// Keys copied, and how long the copy held the lock: the price of not forking.
     [[nodiscard]] std::size_t keys_copied() const { return keys_copied_; }

@@ -2,9 +2,7 @@
 // what the command layer asks of the server (cmd::ServerControl). Introduced in lab 5.
 #include "server/blocking_server.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,31 +41,6 @@ constexpr std::size_t expire_keys_per_tick = 200;
 // ...and, because a walk of a million keys takes tens of milliseconds under the lock, no more
 // often than keeps it under a tenth of the time: after a walk of d, the next waits 10 d.
 constexpr int active_expire_time_share = 10;
-
-// "ip:port" of our end of a connection, as CLIENT LIST shows it (laddr=).
-std::string local_name(int fd) {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
-    char host[INET6_ADDRSTRLEN] = {};
-    std::uint16_t port = 0;
-    if (address.ss_family == AF_INET6) {
-        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-        ::inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof host);
-        port = ntohs(v6.sin6_port);
-    } else {
-        const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-        ::inet_ntop(AF_INET, &v4.sin_addr, host, sizeof host);
-        port = ntohs(v4.sin_port);
-    }
-    return std::string{host} + ":" + std::to_string(port);
-}
-
-std::string executable_path() {
-    std::error_code error;
-    const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
-    return error ? std::string{} : path.string();
-}
 
 }  // namespace
 
@@ -158,7 +131,7 @@ void BlockingServer::accept_client() {
         session.authenticated = state_.config.requirepass.empty();
     }
     session.peer_address = socket->peer_name();
-    session.local_address = local_name(socket->native_handle());
+    session.local_address = net::local_address(socket->native_handle());
     session.created_at = session.last_interaction = clock_.now();
 
     Client* client = clients_.admit(std::move(*socket), std::move(session), max_clients);

@@ -29,16 +29,11 @@
 #include "server/cron.hpp"
 #include "server/log.hpp"
 #include "server/persistence.hpp"
+#include "server/program.hpp"
+#include "server/settings.hpp"
 #include "store/clock.hpp"
 
 namespace server {
-
-/// What the server needs beyond cmd::Config, the options CONFIG GET shows.
-struct ServerSettings {
-    /// Close a client whose unprocessed input exceeds this many bytes (Redis's
-    /// client-query-buffer-limit, 1 GiB there).
-    std::size_t query_buffer_limit = default_query_buffer_limit;
-};
 
 /// The blocking, thread-per-client server.
 ///
@@ -51,7 +46,9 @@ struct ServerSettings {
 /// afterwards inherits the block; run() waits with ppoll(), which unblocks them only while it
 /// waits. So a signal always lands in the accepting thread, and only inside ppoll(), which
 /// returns EINTR: no race between checking the stop flag and going to sleep.
-class BlockingServer final : public cmd::ServerControl, private CommandRunner {
+class BlockingServer final : public cmd::ServerControl,
+                             public RunnableServer,
+                             private CommandRunner {
 public:
     /// Serves the commands of `commands`: lab 5's table, or lab 6's with lists and sets.
     BlockingServer(cmd::CommandTable commands, cmd::Config config, ServerSettings settings,
@@ -63,12 +60,12 @@ public:
     /// Blocks the stop signals (see above), loads the data and binds the listening socket.
     /// Throws persist::PersistError for a file it cannot load and std::system_error for an
     /// address it cannot bind; the caller reports either and exits with status 1.
-    void start();
+    void start() override;
 
     /// Prints `listening on HOST:PORT`, then accepts clients until SHUTDOWN, SIGINT or
     /// SIGTERM; saves as Redis would on the way out, closes every client, joins every thread.
     /// Returns the exit status (0).
-    [[nodiscard]] int run();
+    [[nodiscard]] int run() override;
 
     /// The port really bound (after start()).
     [[nodiscard]] std::uint16_t port() const;

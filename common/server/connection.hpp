@@ -12,16 +12,9 @@
 #include "cmd/session.hpp"
 #include "net/socket.hpp"
 #include "resp/parser.hpp"
+#include "server/settings.hpp"
 
 namespace server {
-
-/// The query buffer limit used when none is configured: 64 MiB. Redis's
-/// client-query-buffer-limit is 1 GiB, which a test cannot afford to fill; 64 MiB keeps the
-/// same meaning (a client whose unprocessed input outgrows it is closed, without a reply).
-inline constexpr std::size_t default_query_buffer_limit = 64 * 1024 * 1024;
-
-/// How many bytes one recv() asks for: Redis's PROTO_IOBUF_LEN, 16 KiB.
-inline constexpr std::size_t read_chunk_size = 16 * 1024;
 
 /// What a connection needs from the server: the command lock and what runs under it.
 /// An interface, so the read-parse-run-reply loop does not depend on the whole server.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cmd/command.hpp"
@@ -34,8 +35,18 @@ std::string milliseconds_since(SteadyClock::time_point start) {
 
 }  // namespace
 
-Persistence::Persistence(cmd::ServerState& state, cmd::Dispatcher& dispatcher, Logger& log)
-    : state_{state}, dispatcher_{dispatcher}, log_{log} {
+Persistence::Persistence(cmd::ServerState& state, cmd::Dispatcher& dispatcher, Logger& log,
+                         StartBackgroundSave start_background)
+    : state_{state},
+      dispatcher_{dispatcher},
+      log_{log},
+      start_background_{std::move(start_background)} {
+    if (!start_background_) {
+        start_background_ = [](const store::Keyspace& keyspace, const std::filesystem::path& path,
+                               store::TimePoint now, std::uint64_t changes) {
+            return std::make_unique<BackgroundSave>(keyspace, path, now, changes);
+        };
+    }
     status_.last_save_time = state.clock.now();  // before any save: the start time, as Redis
 }
 
@@ -171,17 +182,15 @@ cmd::BackgroundSaveStart Persistence::background_save() {
     if (background_) return cmd::BackgroundSaveStart::in_progress;
     last_background_try_ = state_.clock.now();
     try {
-        background_ = std::make_unique<BackgroundSave>(state_.db.keyspace(), snapshot_path(),
-                                                       state_.db.now(), state_.db.changes());
-    } catch (const std::exception& failure) {  // no memory for the copy, no thread
+        background_ = start_background_(state_.db.keyspace(), snapshot_path(), state_.db.now(),
+                                        state_.db.changes());
+    } catch (const std::exception& failure) {  // no memory for the copy, no thread, no fork
         log_.warning(std::string{"cannot start a background save: "} + failure.what());
         status_.last_save_ok = false;
         return cmd::BackgroundSaveStart::failed;
     }
     status_.background_save_in_progress = true;
-    log_.notice("background saving started: copied " + std::to_string(background_->keys_copied()) +
-                " keys in " + std::to_string(background_->copy_time().count()) +
-                " us under the lock");
+    log_.notice("background saving started: " + background_->started_message());
     return cmd::BackgroundSaveStart::started;
 }
 

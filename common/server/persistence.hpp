@@ -29,8 +29,10 @@ inline constexpr std::chrono::seconds background_save_retry_delay{5};
 class Persistence {
 public:
     /// `state` holds the options (dir, dbfilename, save, appendonly...) and the database;
-    /// `dispatcher` replays the append-only file and feeds the AofSink.
-    Persistence(cmd::ServerState& state, cmd::Dispatcher& dispatcher, Logger& log);
+    /// `dispatcher` replays the append-only file and feeds the AofSink. `start_background`
+    /// starts a BGSAVE: by default lab 5's copy and thread; lab 7 passes a fork.
+    Persistence(cmd::ServerState& state, cmd::Dispatcher& dispatcher, Logger& log,
+                StartBackgroundSave start_background = {});
     Persistence(const Persistence&) = delete;
     Persistence& operator=(const Persistence&) = delete;
     ~Persistence();
@@ -44,7 +46,8 @@ public:
     /// SAVE: writes the snapshot now. Waits for a background save first (both would write
     /// the same temp file). False, with the error logged, when it failed.
     [[nodiscard]] bool save();
-    /// BGSAVE: copies the data and saves the copy from a background thread.
+    /// BGSAVE: starts a background save (lab 5: copies the data and saves the copy from a
+    /// thread; lab 7: forks).
     [[nodiscard]] cmd::BackgroundSaveStart background_save();
 
     /// INFO persistence, LASTSAVE. Collects a finished background save first.
@@ -87,7 +90,8 @@ private:
     std::unique_ptr<AofSink> aof_;
     // Collecting a finished background save changes only bookkeeping, and happens on the
     // first look after it finished, including a const look (status()): hence mutable.
-    mutable std::unique_ptr<BackgroundSave> background_;
+    StartBackgroundSave start_background_;
+    mutable std::unique_ptr<BackgroundSaveJob> background_;
     mutable cmd::PersistenceStatus status_;
     mutable store::TimePoint last_background_try_{};
 };

@@ -1,18 +1,33 @@
-// run_program(): lab 5's and lab 6's main(), once. Introduced in lab 5.
+// run_program(): the main() of labs 5, 6 and 7, once. Introduced in lab 5.
 #include "server/program.hpp"
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <utility>
 
-#include "cmd/config.hpp"
 #include "net/signals.hpp"
 #include "persist/file_io.hpp"
 #include "server/blocking_server.hpp"
-#include "server/log.hpp"
 
 namespace server {
+
+namespace {
+
+// A CLI11 check for a memory size such as `64mb`.
+std::string check_memory(const std::string& text) {
+    return cmd::parse_memory(text) ? std::string{} : "not a memory size: " + text;
+}
+
+}  // namespace
+
+std::string executable_path() {
+    std::error_code error;
+    const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string{} : path.string();
+}
 
 int run_program(Program program, int argc, char** argv) {
     CLI::App app{program.description};
@@ -20,21 +35,34 @@ int run_program(Program program, int argc, char** argv) {
     config.add_to(app);  // --port, --bind, --dir, --dbfilename, --save, --appendonly, ...
     ServerSettings settings;
     std::string query_buffer_limit = "64mb";
+    std::string output_buffer_limit = "256mb";
     app.add_option("--client-query-buffer-limit", query_buffer_limit,
                    "Close a client whose unprocessed input exceeds this (Redis: 1gb)")
         ->capture_default_str()
-        ->check([](const std::string& text) {
-            return cmd::parse_memory(text) ? std::string{} : "not a memory size: " + text;
-        });
+        ->check(check_memory);
+    app.add_option("--client-output-buffer-limit", output_buffer_limit,
+                   "Lab 7: close a client whose unsent replies exceed this (Redis: no limit for "
+                   "normal clients)")
+        ->capture_default_str()
+        ->check(check_memory);
     CLI11_PARSE(app, argc, argv);
     settings.query_buffer_limit = *cmd::parse_memory(query_buffer_limit);
+    settings.output_buffer_limit = *cmd::parse_memory(output_buffer_limit);
+    if (!program.make_server) {
+        program.make_server = [](cmd::CommandTable commands, cmd::Config options,
+                                 ServerSettings limits, Logger& log) {
+            return std::make_unique<BlockingServer>(std::move(commands), std::move(options), limits,
+                                                    log);
+        };
+    }
 
     Logger log{program.name};
     net::install_stop_handlers();
     try {
-        BlockingServer server{std::move(program.commands), std::move(config), settings, log};
-        server.start();
-        return server.run();
+        const auto server =
+            program.make_server(std::move(program.commands), std::move(config), settings, log);
+        server->start();
+        return server->run();
     } catch (const persist::PersistError& failure) {
         // A snapshot or append-only file that cannot be read: starting empty would lose it
         // at the next save, so refuse, naming the file and the problem.

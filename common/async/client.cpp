@@ -1,0 +1,233 @@
+// The coroutine of one connection of the event-loop server. Introduced in lab 7.
+#include "async/client.hpp"
+
+#include <algorithm>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <utility>
+
+#include "async/event_loop_server.hpp"
+#include "resp/writer.hpp"
+#include "server/settings.hpp"
+
+namespace async {
+
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+
+// Completion tokens that hand the error code back instead of throwing it: a closed connection
+// is the normal end of a client, not an exception.
+constexpr auto no_throw = asio::experimental::as_tuple(asio::use_awaitable);
+
+// A buffer this big that is empty again is freed rather than kept for the next command.
+constexpr std::size_t idle_buffer_keep = 64 * 1024;
+
+// The longest single wait of a parked client: a far deadline (BLPOP k 1e15) must not overflow
+// the timer's arithmetic; the loop waits again.
+constexpr std::chrono::hours longest_wait{1};
+
+}  // namespace
+
+// --- InputBuffer ---
+
+std::span<char> InputBuffer::space(std::size_t wanted) {
+    if (begin_ == end_) begin_ = end_ = 0;  // all consumed: start over at the front, for free
+    if (capacity_ - end_ >= wanted) return {bytes_.get() + end_, capacity_ - end_};
+    const std::size_t used = end_ - begin_;
+    if (used + wanted <= capacity_ && begin_ >= used) {
+        // Enough room once the unconsumed bytes move to the front, and they are few compared
+        // with what was consumed: move them (a partial command, usually a few bytes).
+        std::memmove(bytes_.get(), bytes_.get() + begin_, used);
+    } else {
+        const std::size_t grown = std::max(capacity_ * 2, used + wanted);
+        auto bigger = std::make_unique_for_overwrite<char[]>(grown);
+        if (used > 0) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
+        bytes_ = std::move(bigger);
+        capacity_ = grown;
+    }
+    begin_ = 0;
+    end_ = used;
+    return {bytes_.get() + end_, capacity_ - end_};
+}
+
+void InputBuffer::consume(std::size_t bytes) {
+    begin_ += bytes;
+    if (begin_ == end_) begin_ = end_ = 0;
+}
+
+void InputBuffer::shrink_if_idle() {
+    if (begin_ == end_ && capacity_ > idle_buffer_keep) {
+        bytes_.reset();
+        capacity_ = begin_ = end_ = 0;
+    }
+}
+
+// --- Client ---
+
+asio::mutable_buffer Client::read_space() {
+    const std::span<char> space = input_.space(server::read_chunk_size);
+    return {space.data(), space.size()};
+}
+
+Client::Client(asio::ip::tcp::socket socket, cmd::Session state, EventLoopServer& server)
+    : session{std::move(state)},
+      socket_{std::move(socket)},
+      server_{server},
+      wake_{socket_.get_executor()} {}
+
+void Client::kill() {
+    session.close_after_reply = true;
+    closing_ = true;
+    wake_.cancel();
+    asio::error_code ignored;
+    socket_.cancel(ignored);  // a pending read or write ends with operation_aborted
+}
+
+void Client::wake_served() {
+    served_ = true;
+    wake_.cancel();
+}
+
+asio::awaitable<void> Client::serve() {
+    const auto self = shared_from_this();  // alive until the coroutine ends
+    try {
+        for (;;) {
+            Step step = run_input();
+            // One write for every reply the batch produced (pipelining): a client that sends
+            // 100 commands in one packet gets 100 replies in one packet, one system call.
+            if (!output.empty() && co_await flush() == Step::close) break;
+            if (step == Step::close || closing_) break;
+            if (session.blocked) {
+                if (co_await wait_while_blocked() == Step::close) break;
+                continue;  // served or timed out: its reply goes out, then the rest of the input
+            }
+            const auto [error, bytes] = co_await socket_.async_read_some(read_space(), no_throw);
+            if (error || closing_) break;  // the peer hung up, or kill() cancelled the read
+            input_.commit(bytes);
+            uncounted_in_ += bytes;
+            if (over_query_limit()) break;
+        }
+    } catch (const std::exception& failure) {
+        // The connection boundary: nothing thrown while serving one client reaches the others.
+        server_.log().warning("client id=" + std::to_string(session.id) + " addr=" +
+                              session.peer_address + ": " + failure.what() + "; connection closed");
+    }
+    if (session.blocked) server_.drop_block(*this);
+    asio::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    server_.client_closed(*this);
+}
+
+Client::Step Client::run_input() {
+    Step step = Step::go_on;
+    while (!input_.empty() && !session.blocked) {
+        if (server_.stopping()) return Step::close;
+        const resp::ParseResult result = parser_.parse(input_.data());
+        if (result.status == resp::ParseStatus::need_more) break;
+        if (result.status == resp::ParseStatus::error) {
+            // Redis answers a protocol error and closes: the bytes after it cannot be trusted
+            // to start a command. The replies of the commands before it still go out.
+            resp::Writer{output, session.protocol}.error(result.message);
+            step = Step::close;
+            break;
+        }
+        // result.args are views into the input buffer, valid until the next read into it.
+        (void)server_.run_command(*this, result.args);
+        input_.consume(result.consumed);
+        if (server_.stopping() || session.close_after_reply) {  // SHUTDOWN, QUIT, CLIENT KILL
+            step = Step::close;
+            break;
+        }
+        if (output.size() > server_.settings().output_buffer_limit) {
+            // Redis's client-output-buffer-limit: a client whose replies pile up (a huge
+            // LRANGE, or pipelining without reading) is closed; nothing more is sent to it.
+            server_.log().warning(
+                "closing client id=" + std::to_string(session.id) +
+                " addr=" + session.peer_address + " that reached the output buffer limit (" +
+                std::to_string(server_.settings().output_buffer_limit) + " bytes)");
+            output.clear();
+            return Step::close;
+        }
+    }
+    session.query_buffer_bytes = input_.size();
+    input_.shrink_if_idle();
+    server_.count_traffic(std::exchange(uncounted_in_, 0), 0);
+    return step;
+}
+
+asio::awaitable<Client::Step> Client::flush() {
+    while (!output.empty()) {
+        // Swap, so that what other clients append meanwhile (a served blocking pop) goes to a
+        // buffer Asio is not reading from; both keep their capacity for the next batch.
+        writing_.swap(output);
+        session.output_buffer_bytes = writing_.size();
+        // async_write tries send() at once and waits for the socket only if the kernel's
+        // buffer is full (a slow reader); most replies leave in this one system call.
+        const auto [error, bytes] =
+            co_await asio::async_write(socket_, asio::buffer(writing_), no_throw);
+        server_.count_traffic(0, bytes);
+        session.output_buffer_bytes = 0;
+        if (writing_.capacity() > idle_buffer_keep) {
+            std::string{}.swap(writing_);
+        } else {
+            writing_.clear();
+        }
+        if (error) co_return Step::close;
+    }
+    co_return Step::go_on;
+}
+
+asio::awaitable<Client::Step> Client::wait_while_blocked() {
+    served_ = false;
+    while (session.blocked && !served_ && !closing_ && !server_.stopping()) {
+        const auto& deadline = session.blocked->deadline;
+        if (deadline) {
+            const auto remaining = *deadline - server_.now();
+            if (remaining <= std::chrono::milliseconds{0}) {
+                server_.time_out(*this);  // the null reply; the block is over
+                break;
+            }
+            wake_.expires_after(std::min<std::chrono::milliseconds>(remaining, longest_wait));
+        } else {
+            wake_.expires_after(longest_wait);
+        }
+        // Redis keeps reading a blocked client's socket, to see it leave: a client that
+        // disconnects while parked must not be served an element nobody will read.
+        const auto woken = co_await (wake_.async_wait(no_throw) ||
+                                     socket_.async_wait(asio::socket_base::wait_read, no_throw));
+        if (woken.index() == 1 && !read_available()) co_return Step::close;
+    }
+    co_return closing_ ? Step::close : Step::go_on;
+}
+
+bool Client::read_available() {
+    socket_.non_blocking(true);
+    for (;;) {
+        asio::error_code error;
+        const std::size_t bytes = socket_.read_some(read_space(), error);
+        if (error == asio::error::would_block) return true;
+        if (error) return false;  // end of file, reset: the client left
+        input_.commit(bytes);
+        uncounted_in_ += bytes;
+        if (over_query_limit()) return false;
+    }
+}
+
+bool Client::over_query_limit() {
+    // Checked before parsing, as Redis's readQueryFromClient() does: the buffer holds the
+    // unfinished command plus what just arrived. No reply: the client is misbehaving.
+    if (input_.size() <= server_.settings().query_buffer_limit) return false;
+    server_.log().warning("closing client id=" + std::to_string(session.id) + " addr=" +
+                          session.peer_address + " that reached the query buffer limit (" +
+                          std::to_string(server_.settings().query_buffer_limit) + " bytes)");
+    return true;
+}
+
+}  // namespace async

@@ -1,0 +1,98 @@
+// One connection of lab 7's event-loop server: its socket, its buffers and the coroutine that
+// serves it. Internal to common/async (it includes Asio). Introduced in lab 7.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/buffer.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cmd/session.hpp"
+#include "resp/parser.hpp"
+
+namespace async {
+
+class EventLoopServer;
+
+/// The bytes a client sent that no command has consumed yet: a contiguous buffer read into at
+/// its end and consumed from its front, without copying per command (the parser's arguments
+/// are views into it) and without zero-filling (std::string::resize would).
+class InputBuffer {
+public:
+    /// Bytes received and not yet consumed; a command starts at the front.
+    [[nodiscard]] std::string_view data() const { return {bytes_.get() + begin_, end_ - begin_}; }
+    [[nodiscard]] std::size_t size() const { return end_ - begin_; }
+    [[nodiscard]] bool empty() const { return begin_ == end_; }
+    /// Room for at least `wanted` more bytes at the end: moves the unconsumed bytes to the
+    /// front, or grows the buffer. The views handed out before are invalid afterwards.
+    std::span<char> space(std::size_t wanted);
+    /// The read put `bytes` bytes into space().
+    void commit(std::size_t bytes) { end_ += bytes; }
+    /// The front `bytes` bytes were run.
+    void consume(std::size_t bytes);
+    /// Frees a big buffer that is empty again (after a huge command), as Redis's clientsCron
+    /// shrinks idle query buffers.
+    void shrink_if_idle();
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+
+private:
+    std::unique_ptr<char[]> bytes_;
+    std::size_t capacity_ = 0;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+};
+
+/// A connected client. Owned jointly by the server's table of clients and by its coroutine.
+class Client : public std::enable_shared_from_this<Client> {
+public:
+    Client(asio::ip::tcp::socket socket, cmd::Session session, EventLoopServer& server);
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    /// The connection's whole life: read, run, reply, until it closes. Spawned once.
+    asio::awaitable<void> serve();
+
+    /// Ends the connection soon (CLIENT KILL, the server stopping): cancels what the coroutine
+    /// waits for; replies already produced are sent when the client killed itself.
+    void kill();
+    /// Another client's command served this blocked client (its reply is in output): resume.
+    void wake_served();
+
+    cmd::Session session;
+    /// Replies not yet handed to the socket. The client's own commands append to it, and so
+    /// does another client's command that serves this one's blocking pop.
+    std::string output;
+
+private:
+    enum class Step { go_on, close };
+    // Runs every complete command at the front of the input, stopping at a block or a close.
+    Step run_input();
+    // Sends `output`, and whatever is appended to it meanwhile, with as few writes as it can.
+    asio::awaitable<Step> flush();
+    // Parked in a blocking command: waits for the deadline, a wake-up, or the socket.
+    asio::awaitable<Step> wait_while_blocked();
+    // A read that does not wait: what is there, for a parked client. False when the
+    // connection closed or the input outgrew the limit.
+    bool read_available();
+    [[nodiscard]] bool over_query_limit();
+    // Where the next read goes: the input buffer's free end, at least one read's worth.
+    [[nodiscard]] asio::mutable_buffer read_space();
+
+    asio::ip::tcp::socket socket_;
+    EventLoopServer& server_;
+    resp::Parser parser_;
+    InputBuffer input_;
+    std::string writing_;      // the buffer being written; output fills meanwhile
+    asio::steady_timer wake_;  // a parked client's deadline; cancelled to wake it early
+    bool served_ = false;      // set with wake_served()
+    bool closing_ = false;     // close once the output is sent
+    bool killed_ = false;      // close now, sending nothing more
+    std::size_t uncounted_in_ = 0;
+};
+
+}  // namespace async

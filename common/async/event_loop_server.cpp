@@ -1,0 +1,359 @@
+// The event loop: accepting, the cron, signals, shutdown, blocked clients, and what the command
+// layer asks of the server (cmd::ServerControl). Introduced in lab 7.
+#include "async/event_loop_server.hpp"
+
+#include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <chrono>
+#include <csignal>
+#include <utility>
+#include <vector>
+
+#include "async/client.hpp"
+#include "async/forked_save.hpp"
+#include "net/socket.hpp"
+#include "resp/writer.hpp"
+#include "store/keyspace.hpp"
+#include "store/list.hpp"
+
+namespace async {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto no_throw = asio::experimental::as_tuple(asio::use_awaitable);
+
+// Redis's error for a connection over maxclients, sent before closing it.
+constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
+
+// Active expiry's budget per cron tick, in keys removed (see lab 5's cron).
+constexpr std::size_t expire_keys_per_tick = 200;
+
+// After accept() fails for lack of descriptors (EMFILE), wait this long before trying again
+// rather than spinning on a listening socket that stays readable.
+constexpr std::chrono::milliseconds accept_retry_delay{100};
+
+}  // namespace
+
+// Everything that needs Asio's types, kept out of the header.
+struct EventLoopServer::Loop {
+    // Concurrency hint 1: one thread runs the loop, so Asio may skip some locking.
+    asio::io_context io{1};
+    asio::ip::tcp::acceptor acceptor{io};
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    asio::steady_timer cron{io};
+};
+
+EventLoopServer::EventLoopServer(cmd::CommandTable commands, cmd::Config config,
+                                 server::ServerSettings settings, server::Logger& log)
+    : log_{log},
+      settings_{settings},
+      state_{clock_, std::move(config)},
+      dispatcher_{std::move(commands), state_, *this},
+      persistence_{state_, dispatcher_, log_, start_forked_save},
+      executable_{server::executable_path()},
+      loop_{std::make_unique<Loop>()} {}
+
+EventLoopServer::~EventLoopServer() {
+    // The clients' sockets belong to the loop: drop the table's references first, then the
+    // loop, whose destruction frees any coroutine still suspended (and its client) while
+    // Asio's services still exist.
+    clients_.clear();
+    loop_.reset();
+}
+
+void EventLoopServer::start() {
+    persistence_.load();
+    // lab 1's Listener resolves the address and binds with SO_REUSEADDR; Asio takes over the
+    // descriptor.
+    net::Listener listener =
+        net::Listener::bind(state_.config.bind, static_cast<std::uint16_t>(state_.config.port));
+    const std::string local = net::local_address(listener.native_handle());
+    const auto protocol =
+        local.find(':') != local.rfind(':') ? asio::ip::tcp::v6() : asio::ip::tcp::v4();
+    loop_->acceptor.assign(protocol, listener.release().release());
+}
+
+std::uint16_t EventLoopServer::port() const {
+    asio::error_code error;
+    const auto endpoint = loop_->acceptor.local_endpoint(error);
+    return error ? 0 : endpoint.port();
+}
+
+namespace {
+
+// Accepts clients until the acceptor closes.
+asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor,
+                                  std::function<void(asio::ip::tcp::socket)> admit,
+                                  server::Logger& log) {
+    asio::steady_timer pause{acceptor.get_executor()};
+    for (;;) {
+        auto [error, socket] = co_await acceptor.async_accept(no_throw);
+        if (!acceptor.is_open()) co_return;
+        if (error) {
+            if (error == asio::error::operation_aborted) co_return;
+            log.warning("accepting a client: " + error.message());
+            pause.expires_after(accept_retry_delay);
+            co_await pause.async_wait(no_throw);
+            continue;
+        }
+        admit(std::move(socket));
+    }
+}
+
+}  // namespace
+
+int EventLoopServer::run() {
+    log_.notice("listening on " + state_.config.bind + ":" + std::to_string(port()) +
+                " (one thread, an event loop over epoll; Ctrl-C stops)");
+    Loop& loop = *loop_;
+
+    asio::co_spawn(
+        loop.io,
+        accept_loop(
+            loop.acceptor,
+            [this](asio::ip::tcp::socket socket) {
+                ++state_.stats.total_connections_received;
+                if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
+                    // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
+                    asio::error_code ignored;
+                    socket.non_blocking(true, ignored);
+                    socket.write_some(asio::buffer(max_clients_reached), ignored);
+                    ++state_.stats.rejected_connections;
+                    return;
+                }
+                asio::error_code ignored;
+                socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
+                socket.non_blocking(true, ignored);
+                cmd::Session session;
+                session.id = next_client_id_++;
+                session.fd = socket.native_handle();
+                session.peer_address = net::peer_address(session.fd);
+                session.local_address = net::local_address(session.fd);
+                session.created_at = session.last_interaction = clock_.now();
+                session.authenticated = state_.config.requirepass.empty();
+                auto client =
+                    std::make_shared<Client>(std::move(socket), std::move(session), *this);
+                clients_.emplace(client->session.id, client);
+                asio::co_spawn(loop_->io, client->serve(), asio::detached);
+            },
+            log_),
+        asio::detached);
+
+    // The cron: Redis's serverCron, hz times a second.
+    asio::co_spawn(
+        loop.io,
+        [this]() -> asio::awaitable<void> {
+            for (;;) {
+                loop_->cron.expires_after(
+                    std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)});
+                const auto [error] = co_await loop_->cron.async_wait(no_throw);
+                if (error || stopping_) co_return;
+                cron_tick();
+            }
+        },
+        asio::detached);
+
+    // SIGINT and SIGTERM: save as configured and stop; if the save fails, keep serving and
+    // try again a little later (or at the next signal).
+    asio::co_spawn(
+        loop.io,
+        [this]() -> asio::awaitable<void> {
+            asio::steady_timer retry{loop_->io};
+            for (;;) {
+                const auto [error, signal] = co_await loop_->signals.async_wait(no_throw);
+                if (error || stopping_) co_return;
+                log_.notice("received SIGINT or SIGTERM: shutting down");
+                while (!stopping_) {
+                    if (persistence_.shutdown(cmd::ShutdownMode::default_mode)) {
+                        stop();
+                        co_return;
+                    }
+                    log_.warning(
+                        "errors trying to shut down the server: still running; the final save "
+                        "is retried in 5 s (SHUTDOWN NOSAVE stops without it)");
+                    retry.expires_after(server::background_save_retry_delay);
+                    co_await retry.async_wait(no_throw);
+                }
+            }
+        },
+        asio::detached);
+
+    loop.io.run();
+    log_.notice("ready to exit, bye bye");
+    return 0;
+}
+
+void EventLoopServer::stop() {
+    stopping_ = true;
+    asio::error_code ignored;
+    loop_->acceptor.close(ignored);
+    loop_->signals.cancel(ignored);
+    loop_->cron.cancel();
+    // Each client's coroutine sees its wait cancelled and ends; then run() returns.
+    for (auto& [id, client] : clients_)
+        client->kill();
+}
+
+void EventLoopServer::cron_tick() {
+    (void)dispatcher_.active_expire(expire_keys_per_tick);
+    persistence_.cron(clock_.now());
+}
+
+// --- What clients call ---
+
+cmd::Outcome EventLoopServer::run_command(Client& client, std::span<const std::string_view> argv) {
+    if (const auto refusal = write_refusal(argv)) {
+        resp::Writer{client.output, client.session.protocol}.error(*refusal);
+        return cmd::Outcome::replied;
+    }
+    const cmd::Outcome outcome = dispatcher_.execute(client.session, argv, client.output);
+    if (outcome == cmd::Outcome::blocked) park(client);
+    serve_blocked_clients();
+    return outcome;
+}
+
+void EventLoopServer::park(Client& client) {
+    std::vector<std::string_view> registered;  // BLPOP k k 0 waits once in k's FIFO
+    for (const std::string& key : client.session.blocked->keys) {
+        if (std::find(registered.begin(), registered.end(), key) != registered.end()) continue;
+        registered.push_back(key);
+        auto position = blocked_on_key_.find(key);
+        if (position == blocked_on_key_.end()) {
+            position = blocked_on_key_.emplace(key, std::deque<Client*>{}).first;
+        }
+        position->second.push_back(&client);
+    }
+}
+
+void EventLoopServer::serve_blocked_clients() {
+    if (blocked_on_key_.empty()) {
+        (void)state_.db.take_ready_keys();  // nobody waits: forget what was signalled
+        return;
+    }
+    for (std::vector<std::string> ready = state_.db.take_ready_keys(); !ready.empty();
+         ready = state_.db.take_ready_keys()) {
+        for (const std::string& key : ready) {
+            const auto position = blocked_on_key_.find(key);
+            if (position == blocked_on_key_.end()) continue;
+            // A copy: serving a client removes it from every FIFO, this one included.
+            const std::vector<Client*> waiting{position->second.begin(), position->second.end()};
+            for (Client* client : waiting) {
+                if (!client->session.blocked) continue;
+                if (state_.db.keyspace().find<store::List>(key).access != store::Access::found) {
+                    break;  // the list is empty (deleted) or no longer a list: stop for this key
+                }
+                if (dispatcher_.retry_blocked(client->session, client->output) ==
+                    cmd::Outcome::replied) {
+                    forget_blocked(*client);
+                    client->wake_served();
+                }
+            }
+        }
+    }
+}
+
+void EventLoopServer::forget_blocked(Client& client) {
+    for (auto position = blocked_on_key_.begin(); position != blocked_on_key_.end();) {
+        auto& queue = position->second;
+        queue.erase(std::remove(queue.begin(), queue.end(), &client), queue.end());
+        position = queue.empty() ? blocked_on_key_.erase(position) : std::next(position);
+    }
+}
+
+void EventLoopServer::time_out(Client& client) {
+    forget_blocked(client);
+    dispatcher_.time_out_blocked(client.session, client.output);
+}
+
+void EventLoopServer::drop_block(Client& client) {
+    forget_blocked(client);
+    client.session.blocked.reset();
+}
+
+void EventLoopServer::client_closed(Client& client) {
+    clients_.erase(client.session.id);
+}
+
+std::optional<std::string> EventLoopServer::write_refusal(
+    std::span<const std::string_view> argv) const {
+    auto refusal = persistence_.disk_error();
+    if (!refusal || argv.empty()) return std::nullopt;
+    // As Redis's processCommand(): unknown commands, wrong arity and missing AUTH are the
+    // dispatcher's to answer first; then write commands (and PING) get MISCONF.
+    const cmd::Command* command = dispatcher_.table().find(argv[0]);
+    if (command == nullptr || command->is_container() || !command->accepts(argv.size())) {
+        return std::nullopt;
+    }
+    if (!command->flags.has(cmd::Flag::write) && command->name != "ping") return std::nullopt;
+    return refusal;
+}
+
+// --- cmd::ServerControl ---
+
+bool EventLoopServer::save() {
+    return persistence_.save();
+}
+
+cmd::BackgroundSaveStart EventLoopServer::background_save() {
+    return persistence_.background_save();
+}
+
+cmd::PersistenceStatus EventLoopServer::persistence() const {
+    return persistence_.status();
+}
+
+bool EventLoopServer::request_shutdown(cmd::ShutdownMode mode) {
+    log_.notice("user requested shutdown...");
+    if (!persistence_.shutdown(mode)) return false;
+    // Not stop() here: this command's client is running. Close everything on the loop's
+    // next turn; meanwhile no command runs (stopping_).
+    stopping_ = true;
+    asio::post(loop_->io, [this] { stop(); });
+    return true;
+}
+
+void EventLoopServer::for_each_client(const std::function<void(const cmd::Session&)>& visit) const {
+    for (const auto& [id, client] : clients_)
+        visit(client->session);
+}
+
+std::size_t EventLoopServer::client_count() const {
+    return clients_.size();
+}
+
+bool EventLoopServer::kill_client(std::uint64_t id) {
+    const auto position = clients_.find(id);
+    if (position == clients_.end()) return false;
+    position->second->kill();
+    return true;
+}
+
+cmd::ServerIdentity EventLoopServer::identity() const {
+    cmd::ServerIdentity identity;
+    identity.tcp_port = port();
+    identity.multiplexing_api = "epoll";
+    identity.executable = executable_;
+    return identity;
+}
+
+std::optional<std::string> EventLoopServer::config_changed(std::string_view option) {
+    return persistence_.option_changed(option);
+}
+
+std::unique_ptr<server::RunnableServer> make_event_loop_server(cmd::CommandTable commands,
+                                                               cmd::Config config,
+                                                               server::ServerSettings settings,
+                                                               server::Logger& log) {
+    return std::make_unique<EventLoopServer>(std::move(commands), std::move(config), settings, log);
+}
+
+}  // namespace async

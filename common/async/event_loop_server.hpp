@@ -1,0 +1,127 @@
+// Lab 7's server: the same commands as labs 5 and 6, served by ONE thread running an event
+// loop (standalone Asio over epoll, with C++20 coroutines). No command lock: nothing else
+// touches the data. Introduced in lab 7.
+//
+// This header keeps Asio out (it costs ~15 s per translation unit that includes it): the loop,
+// the sockets and the timers live behind `Loop`, defined in event_loop_server.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cmd/config.hpp"
+#include "cmd/dispatcher.hpp"
+#include "cmd/server_control.hpp"
+#include "cmd/server_state.hpp"
+#include "server/log.hpp"
+#include "server/persistence.hpp"
+#include "server/program.hpp"
+#include "server/settings.hpp"
+#include "store/clock.hpp"
+
+namespace async {
+
+class Client;
+
+/// The event-loop server.
+///
+/// One thread calls run(); every accept, read, command, write, timer and signal is a step of
+/// the loop on that thread. Each connection is one long-lived coroutine (Client::serve()):
+/// read what is available, run every complete command in the buffer, send all their replies
+/// with one write, wait for more. While a coroutine waits, the loop serves the others.
+///
+/// Timers on the loop: the cron (active expiry, save points, collecting a forked BGSAVE),
+/// each blocked client's deadline, and the retry of a final save that failed. SIGINT and
+/// SIGTERM arrive through Asio's signal_set as one more event.
+class EventLoopServer final : public cmd::ServerControl, public server::RunnableServer {
+public:
+    EventLoopServer(cmd::CommandTable commands, cmd::Config config, server::ServerSettings settings,
+                    server::Logger& log);
+    EventLoopServer(const EventLoopServer&) = delete;
+    EventLoopServer& operator=(const EventLoopServer&) = delete;
+    ~EventLoopServer() override;
+
+    /// Loads the data and binds the listening socket (see server::RunnableServer).
+    void start() override;
+    /// Prints `listening on HOST:PORT`, then runs the loop until SHUTDOWN, SIGINT or SIGTERM.
+    [[nodiscard]] int run() override;
+    /// The port really bound (after start()).
+    [[nodiscard]] std::uint16_t port() const;
+
+    // --- cmd::ServerControl: called by commands, on the loop's thread ---
+    [[nodiscard]] bool save() override;
+    [[nodiscard]] cmd::BackgroundSaveStart background_save() override;
+    [[nodiscard]] cmd::PersistenceStatus persistence() const override;
+    [[nodiscard]] bool request_shutdown(cmd::ShutdownMode mode) override;
+    void for_each_client(const std::function<void(const cmd::Session&)>& visit) const override;
+    [[nodiscard]] std::size_t client_count() const override;
+    bool kill_client(std::uint64_t id) override;
+    [[nodiscard]] cmd::ServerIdentity identity() const override;
+    [[nodiscard]] std::optional<std::string> config_changed(std::string_view option) override;
+
+    // --- What a Client calls (client.cpp) ---
+    /// Runs one command of `client`, appending its reply to the client's output; a blocking
+    /// command that must wait parks the client (Outcome::blocked). Then serves the clients
+    /// blocked on keys this command made ready.
+    cmd::Outcome run_command(Client& client, std::span<const std::string_view> argv);
+    /// The blocked client's deadline passed: the timeout reply, and it is no longer parked.
+    void time_out(Client& client);
+    /// The blocked client is leaving (disconnected, killed): forget its block, no reply.
+    void drop_block(Client& client);
+    /// The client's coroutine has ended: forget it.
+    void client_closed(Client& client);
+    void count_traffic(std::size_t bytes_in, std::size_t bytes_out) {
+        state_.stats.total_net_input_bytes += bytes_in;
+        state_.stats.total_net_output_bytes += bytes_out;
+    }
+    /// True once the server stops: no command runs any more.
+    [[nodiscard]] bool stopping() const { return stopping_; }
+    [[nodiscard]] const server::ServerSettings& settings() const { return settings_; }
+    [[nodiscard]] server::Logger& log() { return log_; }
+    [[nodiscard]] store::TimePoint now() const { return clock_.now(); }
+
+private:
+    struct Loop;  // the io_context, acceptor, signals and cron timer (event_loop_server.cpp)
+
+    [[nodiscard]] std::optional<std::string> write_refusal(
+        std::span<const std::string_view> argv) const;
+    // Redis's handleClientsBlockedOnKeys(), as in lab 5, minus the lock and the threads.
+    void serve_blocked_clients();
+    void park(Client& client);
+    void forget_blocked(Client& client);
+    // Closes the listener and every client, cancels the timers: run() returns.
+    void stop();
+    void cron_tick();
+
+    server::Logger& log_;
+    server::ServerSettings settings_;
+    store::SystemClock clock_;
+    cmd::ServerState state_;
+    cmd::Dispatcher dispatcher_;
+    server::Persistence persistence_;
+    std::string executable_;
+    bool stopping_ = false;
+
+    // Per key, the clients blocked on it in arrival order (Redis's db->blocking_keys).
+    std::map<std::string, std::deque<Client*>, std::less<>> blocked_on_key_;
+    // Every connected client by id (CLIENT LIST's order). The coroutines hold them too.
+    std::map<std::uint64_t, std::shared_ptr<Client>> clients_;
+    std::uint64_t next_client_id_ = 1;
+
+    std::unique_ptr<Loop> loop_;  // last: its coroutines use everything above
+};
+
+/// A server::MakeServer for server::run_program(): what lab 7's main() passes.
+[[nodiscard]] std::unique_ptr<server::RunnableServer> make_event_loop_server(
+    cmd::CommandTable commands, cmd::Config config, server::ServerSettings settings,
+    server::Logger& log);
+
+}  // namespace async
