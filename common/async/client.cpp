@@ -25,7 +25,7 @@ using namespace asio::experimental::awaitable_operators;
 // is the normal end of a client, not an exception.
 constexpr auto no_throw = asio::experimental::as_tuple(asio::use_awaitable);
 
-// A buffer this big that is empty again is freed rather than kept for the next command.
+// An output buffer this big that is empty again is freed rather than kept for the next batch.
 constexpr std::size_t idle_buffer_keep = 64 * 1024;
 
 // The longest single wait of a parked client: a far deadline (BLPOP k 1e15) must not overflow
@@ -33,40 +33,6 @@ constexpr std::size_t idle_buffer_keep = 64 * 1024;
 constexpr std::chrono::hours longest_wait{1};
 
 }  // namespace
-
-// --- InputBuffer ---
-
-std::span<char> InputBuffer::space(std::size_t wanted) {
-    if (begin_ == end_) begin_ = end_ = 0;  // all consumed: start over at the front, for free
-    if (capacity_ - end_ >= wanted) return {bytes_.get() + end_, capacity_ - end_};
-    const std::size_t used = end_ - begin_;
-    if (used + wanted <= capacity_ && begin_ >= used) {
-        // Enough room once the unconsumed bytes move to the front, and they are few compared
-        // with what was consumed: move them (a partial command, usually a few bytes).
-        std::memmove(bytes_.get(), bytes_.get() + begin_, used);
-    } else {
-        const std::size_t grown = std::max(capacity_ * 2, used + wanted);
-        auto bigger = std::make_unique_for_overwrite<char[]>(grown);
-        if (used > 0) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
-        bytes_ = std::move(bigger);
-        capacity_ = grown;
-    }
-    begin_ = 0;
-    end_ = used;
-    return {bytes_.get() + end_, capacity_ - end_};
-}
-
-void InputBuffer::consume(std::size_t bytes) {
-    begin_ += bytes;
-    if (begin_ == end_) begin_ = end_ = 0;
-}
-
-void InputBuffer::shrink_if_idle() {
-    if (begin_ == end_ && capacity_ > idle_buffer_keep) {
-        bytes_.reset();
-        capacity_ = begin_ = end_ = 0;
-    }
-}
 
 // --- Client ---
 
@@ -110,7 +76,7 @@ asio::awaitable<void> Client::serve() {
             const auto [error, bytes] = co_await socket_.async_read_some(read_space(), no_throw);
             if (error || closing_) break;  // the peer hung up, or kill() cancelled the read
             input_.commit(bytes);
-            uncounted_in_ += bytes;
+            server_.count_read(bytes);
             if (over_query_limit()) break;
         }
     } catch (const std::exception& failure) {
@@ -158,7 +124,6 @@ Client::Step Client::run_input() {
     }
     session.query_buffer_bytes = input_.size();
     input_.shrink_if_idle();
-    server_.count_traffic(std::exchange(uncounted_in_, 0), 0);
     return step;
 }
 
@@ -172,7 +137,7 @@ asio::awaitable<Client::Step> Client::flush() {
         // buffer is full (a slow reader); most replies leave in this one system call.
         const auto [error, bytes] =
             co_await asio::async_write(socket_, asio::buffer(writing_), no_throw);
-        server_.count_traffic(0, bytes);
+        server_.count_write(bytes);
         session.output_buffer_bytes = 0;
         if (writing_.capacity() > idle_buffer_keep) {
             std::string{}.swap(writing_);
@@ -215,7 +180,7 @@ bool Client::read_available() {
         if (error == asio::error::would_block) return true;
         if (error) return false;  // end of file, reset: the client left
         input_.commit(bytes);
-        uncounted_in_ += bytes;
+        server_.count_read(bytes);
         if (over_query_limit()) return false;
     }
 }

@@ -78,9 +78,14 @@ public:
     void drop_block(Client& client);
     /// The client's coroutine has ended: forget it.
     void client_closed(Client& client);
-    void count_traffic(std::size_t bytes_in, std::size_t bytes_out) {
-        state_.stats.total_net_input_bytes += bytes_in;
-        state_.stats.total_net_output_bytes += bytes_out;
+    /// INFO stats: one read of `bytes` from a client's socket, one write of `bytes` to it.
+    void count_read(std::size_t bytes) {
+        state_.stats.total_net_input_bytes += bytes;
+        ++state_.stats.total_reads_processed;
+    }
+    void count_write(std::size_t bytes) {
+        state_.stats.total_net_output_bytes += bytes;
+        ++state_.stats.total_writes_processed;
     }
     /// True once the server stops: no command runs any more.
     [[nodiscard]] bool stopping() const { return stopping_; }

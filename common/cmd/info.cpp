@@ -136,6 +136,8 @@ void stats_section(Context& ctx, std::string& out) {
     line(out, "keyspace_misses", count(ctx.db.stats.keyspace_misses));
     line(out, "pubsub_channels", 0);
     line(out, "pubsub_patterns", 0);
+    line(out, "total_reads_processed", count(stats.total_reads_processed));
+    line(out, "total_writes_processed", count(stats.total_writes_processed));
 }
 
 void replication_section(Context& ctx, std::string& out) {

@@ -27,6 +27,10 @@ struct Stats {
     /// Bytes read from and written to clients, if the server counts them.
     std::uint64_t total_net_input_bytes = 0;
     std::uint64_t total_net_output_bytes = 0;
+    /// Reads from and writes to client sockets (total_reads_processed and
+    /// total_writes_processed): with pipelining, far fewer than commands.
+    std::uint64_t total_reads_processed = 0;
+    std::uint64_t total_writes_processed = 0;
 
     /// Records the command count at `now` for instantaneous_ops_per_sec. Redis samples every
     /// 100 ms from its cron; we sample whenever a command runs or INFO asks, at most every

@@ -275,6 +275,9 @@ std::optional<std::string> BlockingServer::write_refusal(
 void BlockingServer::count_traffic(std::size_t bytes_in, std::size_t bytes_out) {
     state_.stats.total_net_input_bytes += bytes_in;
     state_.stats.total_net_output_bytes += bytes_out;
+    // One receive() per batch, and one send_all() when the batch has replies.
+    if (bytes_in > 0) ++state_.stats.total_reads_processed;
+    if (bytes_out > 0) ++state_.stats.total_writes_processed;
 }
 
 std::chrono::milliseconds BlockingServer::cron_tick() {

@@ -22,7 +22,7 @@ using support::TempDir;
 using support::write_bytes;
 
 inline std::string lab5_binary() {
-    return support::program_path("lab5_server");
+    return support::server_program("lab5_server");
 }
 
 /// The arguments that start lab5_server on a free port in `dir`, followed by `extra`; snapshots

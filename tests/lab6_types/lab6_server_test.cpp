@@ -17,7 +17,7 @@ using support::ServerProcess;
 using support::TestClient;
 
 ServerProcess start_lab6(const support::TempDir& dir) {
-    return ServerProcess::start(support::program_path("lab6_types"),
+    return ServerProcess::start(support::server_program("lab6_types"),
                                 {"--port", "0", "--dir", dir.string(), "--save", ""});
 }
 
@@ -74,14 +74,14 @@ TEST(Lab6Server, ListsAndSetsSurviveAKillWithTheAppendOnlyFile) {
                                              "--save",        "",      "--appendonly", "yes",
                                              "--appendfsync", "always"};
     {
-        auto server = ServerProcess::start(support::program_path("lab6_types"), arguments);
+        auto server = ServerProcess::start(support::server_program("lab6_types"), arguments);
         EXPECT_EQ(cli(server, {"RPUSH", "l", "x", "y", "z"}), "3\n");
         EXPECT_EQ(cli(server, {"LPOP", "l"}), "x\n");
         EXPECT_EQ(cli(server, {"SADD", "s", "m", "n"}), "2\n");
         EXPECT_EQ(cli(server, {"SREM", "s", "n"}), "1\n");
         EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
     }
-    auto server = ServerProcess::start(support::program_path("lab6_types"), arguments);
+    auto server = ServerProcess::start(support::server_program("lab6_types"), arguments);
     EXPECT_EQ(cli(server, {"LRANGE", "l", "0", "-1"}), "y\nz\n");
     EXPECT_EQ(cli(server, {"SMEMBERS", "s"}), "m\n");
 }
