@@ -67,7 +67,9 @@ asio::awaitable<void> Client::serve() {
             Step step = run_input();
             // One write for every reply the batch produced (pipelining): a client that sends
             // 100 commands in one packet gets 100 replies in one packet, one system call.
-            if (!output.empty() && co_await flush() == Step::close) break;
+            // Tried at once, as Redis does before going back to epoll_wait; the coroutine
+            // waits only when the kernel's send buffer is full (a slow reader).
+            if (!output.empty() && !write_now() && co_await flush() == Step::close) break;
             if (step == Step::close || closing_) break;
             if (session.blocked) {
                 if (co_await wait_while_blocked() == Step::close) break;
@@ -127,14 +129,28 @@ Client::Step Client::run_input() {
     return step;
 }
 
+bool Client::write_now() {
+    asio::error_code error;
+    // A non-blocking send() (the socket is in non-blocking mode): most replies leave here.
+    const std::size_t sent = socket_.write_some(asio::buffer(output), error);
+    if (sent > 0) server_.count_write(sent);
+    if (error == asio::error::would_block) return false;
+    if (error) {
+        closing_ = true;
+        output.clear();
+        return true;  // nothing more to send: the connection is gone
+    }
+    output.erase(0, sent);
+    return output.empty();
+}
+
 asio::awaitable<Client::Step> Client::flush() {
     while (!output.empty()) {
         // Swap, so that what other clients append meanwhile (a served blocking pop) goes to a
         // buffer Asio is not reading from; both keep their capacity for the next batch.
         writing_.swap(output);
         session.output_buffer_bytes = writing_.size();
-        // async_write tries send() at once and waits for the socket only if the kernel's
-        // buffer is full (a slow reader); most replies leave in this one system call.
+        // Waits for the socket to become writable as often as it takes (a slow reader).
         const auto [error, bytes] =
             co_await asio::async_write(socket_, asio::buffer(writing_), no_throw);
         server_.count_write(bytes);

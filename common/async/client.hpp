@@ -45,7 +45,11 @@ private:
     enum class Step { go_on, close };
     // Runs every complete command at the front of the input, stopping at a block or a close.
     Step run_input();
-    // Sends `output`, and whatever is appended to it meanwhile, with as few writes as it can.
+    // Sends what it can of `output` now, without waiting; true when all of it went (or the
+    // connection broke, which sets closing_).
+    bool write_now();
+    // Sends the rest of `output`, and whatever is appended to it meanwhile, waiting for the
+    // socket as needed.
     asio::awaitable<Step> flush();
     // Parked in a blocking command: waits for the deadline, a wake-up, or the socket.
     asio::awaitable<Step> wait_while_blocked();

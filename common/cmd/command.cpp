@@ -97,10 +97,29 @@ bool Command::accepts(std::size_t argc) const {
     return arity >= 0 ? count == arity : count >= -static_cast<long long>(arity);
 }
 
+CommandTable::CommandTable(const CommandTable& other) : commands_{other.commands_} {
+    reindex();
+}
+
+CommandTable& CommandTable::operator=(const CommandTable& other) {
+    if (this != &other) {
+        commands_ = other.commands_;
+        reindex();
+    }
+    return *this;
+}
+
+void CommandTable::reindex() {
+    index_.clear();
+    for (const auto& [name, command] : commands_)
+        index_.emplace(name, &command);
+}
+
 void CommandTable::add(Command command) {
     command.name = to_lower(command.name);
     std::string key = command.name;
-    commands_.insert_or_assign(std::move(key), std::move(command));
+    const auto [position, added] = commands_.insert_or_assign(std::move(key), std::move(command));
+    index_.insert_or_assign(position->first, &position->second);
 }
 
 void CommandTable::add_subcommand(std::string_view container, Command subcommand) {
@@ -115,8 +134,13 @@ void CommandTable::add_subcommand(std::string_view container, Command subcommand
 }
 
 const Command* CommandTable::find(std::string_view name) const {
-    const auto position = commands_.find(to_lower(name));
-    return position == commands_.end() ? nullptr : &position->second;
+    // Lower-cased on the stack: no std::string per lookup. No command name is this long.
+    if (name.size() > 32) return nullptr;
+    std::array<char, 32> lowered;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        lowered[i] = lower(name[i]);
+    const auto position = index_.find(std::string_view{lowered.data(), name.size()});
+    return position == index_.end() ? nullptr : position->second;
 }
 
 const Command* CommandTable::find_subcommand(const Command& command, std::string_view sub) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cmd {
@@ -121,6 +122,15 @@ struct Command {
 /// register_*_family() functions and read-only afterwards.
 class CommandTable {
 public:
+    CommandTable() = default;
+    /// A copy gets its own index (it points into the copy's commands).
+    CommandTable(const CommandTable& other);
+    CommandTable& operator=(const CommandTable& other);
+    /// A move keeps the index: std::map's nodes move with the map.
+    CommandTable(CommandTable&&) noexcept = default;
+    CommandTable& operator=(CommandTable&&) noexcept = default;
+    ~CommandTable() = default;
+
     /// Adds a command; its name is lower-cased. Replaces a command of the same name.
     void add(Command command);
     /// Adds a subcommand to the container `container` (which must have been added first).
@@ -139,7 +149,12 @@ public:
     }
 
 private:
+    void reindex();
+
     std::map<std::string, Command, std::less<>> commands_;
+    // find() runs once per command a client sends: a hash lookup of the lower-cased name
+    // instead of a walk down the ordered map's tree. The views point at commands_'s keys.
+    std::unordered_map<std::string_view, const Command*> index_;
 };
 
 /// ASCII lower case, as Redis compares command names (strcasecmp).
