@@ -45,8 +45,10 @@ constexpr std::chrono::milliseconds accept_retry_delay{100};
 
 // Everything that needs Asio's types, kept out of the header.
 struct EventLoopServer::Loop {
-    // Concurrency hint 1: one thread runs the loop, so Asio may skip some locking.
-    asio::io_context io{1};
+    // One thread runs the loop and touches its sockets and timers, so Asio may drop the locks
+    // of its scheduler and reactor (ASIO_CONCURRENCY_HINT_UNSAFE). The append-only file's fsync
+    // thread never calls into Asio.
+    asio::io_context io{ASIO_CONCURRENCY_HINT_UNSAFE};
     asio::ip::tcp::acceptor acceptor{io};
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::steady_timer cron{io};
