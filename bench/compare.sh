@@ -288,12 +288,14 @@ fi
 
 if [ -n "$plot" ]; then
     if command -v gnuplot >/dev/null; then
-        files=()
+        lines=()
         for server in "${compared[@]}"; do
-            for loop in closed open; do files+=("$work/latency-$server-$loop-$runs.txt"); done
+            lines+=("$server closed loop=$work/latency-$server-closed-$runs.txt"
+                "$server open loop=$work/latency-$server-open-$runs.txt")
         done
         mkdir -p "$(dirname "$plot")"
-        "$root/bench/plot_latency.sh" "$plot" "${files[@]}"
+        TITLE="GET latency, 100 clients: closed loop (solid), open loop at $rate/s (dashed); run $runs of $runs" \
+            "$root/bench/plot_latency.sh" "$plot" "${lines[@]}"
         note "wrote $plot (GET latency of the last run)"
     else
         note "gnuplot is not installed: no plot (bash cmake/install-deps.sh installs it)"

@@ -4,10 +4,12 @@
 # The inputs are redis-course-bench --latency-file outputs; bench/compare.sh calls this.
 #
 # Usage: bench/plot_latency.sh OUTPUT.png [LABEL=]FILE [[LABEL=]FILE ...]
-# Each FILE becomes one line, titled LABEL (or the file's name). Needs gnuplot (gnuplot-nox).
+# Each FILE becomes one line, titled LABEL (or the file's name). Lines whose labels share a first
+# word share a colour; a label containing "open" is dashed. TITLE sets the plot's title.
+# Needs gnuplot (gnuplot-nox).
 set -euo pipefail
 if [ $# -lt 2 ]; then
-    sed -n '6,7p' "$0" | sed 's/^# //' >&2
+    sed -n '6,9p' "$0" | sed 's/^# //' >&2
     exit 2
 fi
 output=$1
@@ -17,18 +19,25 @@ command -v gnuplot >/dev/null || { echo "plot_latency.sh: gnuplot is not install
 # x = 100 / (100 - percentile): 1 at 0%, 10 at 90%, 100 at 99%; the 100% row divides by zero,
 # which gnuplot skips as undefined.
 plots=()
+declare -A colours=()
 for argument in "$@"; do
-    if [[ $argument == *=* ]]; then label=${argument%%=*} file=${argument#*=}; else label=$(basename "$argument" .txt) file=$argument; fi
+    if [[ $argument == *=* ]]; then
+        label=${argument%%=*} file=${argument#*=}
+    else
+        label=$(basename "$argument" .txt) file=$argument
+    fi
     [ -s "$file" ] || { echo "plot_latency.sh: no data in $file" >&2; exit 1; }
-    style="lines linewidth 2"
-    [[ $label == *open* ]] && style="$style dashtype 2"
-    plots+=("'$file' using (100/(100-\$1)):2 with $style title '$label'")
+    first_word=${label%% *}
+    [ -n "${colours[$first_word]:-}" ] || colours[$first_word]=$((${#colours[@]} + 1))
+    style="lines linewidth 2 linecolor ${colours[$first_word]}"
+    if [[ $label == *open* ]]; then style+=" dashtype 2"; fi
+    plots+=("'$file' using (100/(100-\$1)):2 with $style title '$label' noenhanced")
 done
 
 gnuplot <<GNUPLOT
 set terminal pngcairo size 1000,600 font ",11"
 set output '$output'
-set title "GET latency by percentile (redis-course-bench)"
+set title "${TITLE:-Latency by percentile (redis-course-bench)}" noenhanced
 set logscale x
 set logscale y
 set xrange [1:*]
