@@ -60,15 +60,17 @@ else
     on_server_core=() on_client_core=()
     pinning="not pinned (fewer than 2 cores)"
 fi
-# The open-loop client must send on time, or its own delays show as the server's latency. On a
-# shared machine other processes on its core delay it by milliseconds; real-time priority
-# (SCHED_FIFO) lets it preempt them. It costs the neighbours little, since at a fixed rate the
-# client mostly sleeps; the closed-loop clients, which never sleep, keep normal priority.
+# The open-loop run measures how long one request takes when the server is not saturated. On a
+# shared machine other processes on the same cores delay the client and the server by
+# milliseconds, and that wait would fill the tail. So for that run only, both go to real-time
+# priority (SCHED_FIFO), which lets them preempt the neighbours. At a fixed rate below capacity
+# both mostly sleep, so the neighbours lose little; the closed-loop and redis-benchmark runs,
+# which keep a core busy, stay at normal priority and show the shared machine as it is.
 # REALTIME=0 turns this off; the "sent late" row shows whether the client kept its schedule.
-on_time=()
+realtime=0
 if [ "${REALTIME:-1}" = 1 ] && chrt -f 10 true 2>/dev/null; then
-    on_time=(chrt -f 10)
-    pinning+="; the open-loop client at real-time priority (chrt -f 10)"
+    realtime=1
+    pinning+="; the open-loop run at real-time priority (chrt -f 10), server and client"
 fi
 
 work=$(mktemp -d)
@@ -152,8 +154,11 @@ measure_latency() {
     local flags=(--port "$port" -c 100 --mix get:1 --keyspace 100000 --json --quiet
         --latency-file "$work/latency-$server-$loop-$run.txt")
     if [ "$loop" = open ]; then flags+=(--rate "$rate" -n "$open_requests"); else flags+=(-n "$requests"); fi
-    if [ "$loop" = open ]; then
-        json=$("${on_time[@]}" "${on_client_core[@]}" "$bin/redis-course-bench" "${flags[@]}")
+    if [ "$loop" = open ] && [ "$realtime" = 1 ]; then
+        # Every thread of the server, and those it creates from now on, which inherit it.
+        chrt --all-tasks --fifo --pid 10 "$pid" >/dev/null
+        json=$(chrt --fifo 10 "${on_client_core[@]}" "$bin/redis-course-bench" "${flags[@]}")
+        chrt --all-tasks --other --pid 0 "$pid" >/dev/null
     else
         json=$("${on_client_core[@]}" "$bin/redis-course-bench" "${flags[@]}")
     fi
