@@ -15,6 +15,8 @@ packages=(
     netcat-openbsd telnet iproute2 procps strace
     # fuzzing the parsers (clang with libFuzzer)
     clang libclang-rt-dev
+    # bench/plot_latency.sh draws the latency percentile plot of docs/benchmarks.md (no X11)
+    gnuplot-nox
 )
 
 missing=()

@@ -12,7 +12,10 @@
 #include <cerrno>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
+
+#include "net/socket.hpp"
 
 namespace support {
 
@@ -158,6 +161,42 @@ ServerProcess ServerProcess::start(const std::string& program,
             static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
         return server;
     }
+}
+
+ServerProcess ServerProcess::start_on_port(const std::string& program,
+                                           const std::vector<std::string>& arguments,
+                                           std::uint16_t port) {
+    int out_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error{"pipe failed"};
+    const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    const pid_t pid = spawn(program, arguments, null_fd, out_pipe[1], STDERR_FILENO);
+    ::close(null_fd);
+    ::close(out_pipe[1]);
+    ServerProcess server{pid, out_pipe[0]};
+    server.port_ = port;
+
+    const auto deadline = Clock::now() + std::chrono::seconds{10};
+    while (Clock::now() < deadline) {
+        try {
+            (void)net::Socket::connect("127.0.0.1", port);
+            return server;
+        } catch (const std::system_error&) {  // not listening yet
+        }
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            server.pid_ = -1;
+            (void)server.read_line(std::chrono::milliseconds{100});
+            throw std::runtime_error{"server " + program + " exited before listening; output:\n" +
+                                     server.output_};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    throw std::runtime_error{"server " + program + " did not listen on port " +
+                             std::to_string(port)};
+}
+
+std::uint16_t free_port() {
+    return net::Listener::bind("127.0.0.1", 0).port();
 }
 
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept

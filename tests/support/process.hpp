@@ -42,6 +42,9 @@ struct RunResult {
                                     const std::string& input = {},
                                     std::chrono::milliseconds limit = std::chrono::seconds{30});
 
+/// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice for port 0).
+[[nodiscard]] std::uint16_t free_port();
+
 /// A server started in the background. The program must print a line containing
 /// "listening on <host>:<port>" to stdout once it accepts connections; start() waits for it.
 /// The destructor stops the server (SIGTERM, then SIGKILL if it does not go).
@@ -49,6 +52,11 @@ class ServerProcess {
 public:
     [[nodiscard]] static ServerProcess start(const std::string& program,
                                              const std::vector<std::string>& arguments);
+    /// For a program that does not report its port (redis-server, started with `--port` and
+    /// free_port()): waits until `port` accepts a connection.
+    [[nodiscard]] static ServerProcess start_on_port(const std::string& program,
+                                                     const std::vector<std::string>& arguments,
+                                                     std::uint16_t port);
     ServerProcess(ServerProcess&& other) noexcept;
     ServerProcess& operator=(ServerProcess&&) = delete;
     ServerProcess(const ServerProcess&) = delete;
