@@ -8,6 +8,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -36,6 +37,10 @@ constexpr std::string_view max_clients_reached = "-ERR max number of clients rea
 
 // Active expiry's budget per cron tick, in keys removed (see lab 5's cron).
 constexpr std::size_t expire_keys_per_tick = 200;
+
+// A client that sent nothing for this long gives its empty input buffer back (Redis frees an
+// idle client's query buffer after 2 seconds).
+constexpr std::chrono::seconds idle_input_release{2};
 
 // After accept() fails for lack of descriptors (EMFILE), wait this long before trying again
 // rather than spinning on a listening socket that stays readable.
@@ -113,85 +118,88 @@ asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor,
 
 }  // namespace
 
+// Starts one of the loop's own tasks. Not asio::detached, which drops an exception: without
+// its accept loop, cron or signal handling the server is not whole, so a failure stops it.
+template <class Server>
+void spawn(asio::io_context& io, Server& server, std::string_view what,
+           asio::awaitable<void> task) {
+    asio::co_spawn(io, std::move(task),
+                   [&server, name = std::string{what}](const std::exception_ptr& failure) {
+                       if (failure) server.task_failed(name, failure);
+                   });
+}
+
 int EventLoopServer::run() {
     log_.notice("listening on " + state_.config.bind + ":" + std::to_string(port()) +
                 " (one thread, an event loop over epoll; Ctrl-C stops)");
     Loop& loop = *loop_;
 
-    asio::co_spawn(
-        loop.io,
-        accept_loop(
-            loop.acceptor,
-            [this](asio::ip::tcp::socket socket) {
-                ++state_.stats.total_connections_received;
-                if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
-                    // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
-                    asio::error_code ignored;
-                    socket.non_blocking(true, ignored);
-                    socket.write_some(asio::buffer(max_clients_reached), ignored);
-                    ++state_.stats.rejected_connections;
-                    return;
-                }
-                asio::error_code ignored;
-                socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
-                socket.non_blocking(true, ignored);
-                cmd::Session session;
-                session.id = next_client_id_++;
-                session.fd = socket.native_handle();
-                session.peer_address = net::peer_address(session.fd);
-                session.local_address = net::local_address(session.fd);
-                session.created_at = session.last_interaction = clock_.now();
-                session.authenticated = state_.config.requirepass.empty();
-                auto client =
-                    std::make_shared<Client>(std::move(socket), std::move(session), *this);
-                clients_.emplace(client->session.id, client);
-                asio::co_spawn(loop_->io, client->serve(), asio::detached);
-            },
-            log_),
-        asio::detached);
+    spawn(loop.io, *this, "the accept loop",
+          accept_loop(
+              loop.acceptor,
+              [this](asio::ip::tcp::socket socket) {
+                  ++state_.stats.total_connections_received;
+                  if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
+                      // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
+                      asio::error_code ignored;
+                      socket.non_blocking(true, ignored);
+                      socket.write_some(asio::buffer(max_clients_reached), ignored);
+                      ++state_.stats.rejected_connections;
+                      return;
+                  }
+                  asio::error_code ignored;
+                  socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
+                  socket.non_blocking(true, ignored);
+                  cmd::Session session;
+                  session.id = next_client_id_++;
+                  session.fd = socket.native_handle();
+                  session.peer_address = net::peer_address(session.fd);
+                  session.local_address = net::local_address(session.fd);
+                  session.created_at = session.last_interaction = clock_.now();
+                  session.authenticated = state_.config.requirepass.empty();
+                  auto client =
+                      std::make_shared<Client>(std::move(socket), std::move(session), *this);
+                  clients_.emplace(client->session.id, client);
+                  asio::co_spawn(loop_->io, client->serve(), asio::detached);
+              },
+              log_));
 
     // The cron: Redis's serverCron, hz times a second.
-    asio::co_spawn(
-        loop.io,
-        [this]() -> asio::awaitable<void> {
-            for (;;) {
-                loop_->cron.expires_after(
-                    std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)});
-                const auto [error] = co_await loop_->cron.async_wait(no_throw);
-                if (error || stopping_) co_return;
-                cron_tick();
-            }
-        },
-        asio::detached);
+    spawn(loop.io, *this, "the cron", [this]() -> asio::awaitable<void> {
+        for (;;) {
+            loop_->cron.expires_after(
+                std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)});
+            const auto [error] = co_await loop_->cron.async_wait(no_throw);
+            if (error || stopping_) co_return;
+            cron_tick();
+        }
+    }());
 
     // SIGINT and SIGTERM: save as configured and stop; if the save fails, keep serving and
     // try again a little later (or at the next signal).
-    asio::co_spawn(
-        loop.io,
-        [this]() -> asio::awaitable<void> {
-            asio::steady_timer retry{loop_->io};
-            for (;;) {
-                const auto [error, signal] = co_await loop_->signals.async_wait(no_throw);
-                if (error || stopping_) co_return;
-                log_.notice("received SIGINT or SIGTERM: shutting down");
-                while (!stopping_) {
-                    if (persistence_.shutdown(cmd::ShutdownMode::default_mode)) {
-                        stop();
-                        co_return;
-                    }
-                    log_.warning(
-                        "errors trying to shut down the server: still running; the final save "
-                        "is retried in 5 s (SHUTDOWN NOSAVE stops without it)");
-                    retry.expires_after(server::background_save_retry_delay);
-                    co_await retry.async_wait(no_throw);
+    spawn(loop.io, *this, "the signal handler", [this]() -> asio::awaitable<void> {
+        asio::steady_timer retry{loop_->io};
+        for (;;) {
+            const auto [error, signal] = co_await loop_->signals.async_wait(no_throw);
+            if (error || stopping_) co_return;
+            log_.notice("received SIGINT or SIGTERM: shutting down");
+            while (!stopping_) {
+                if (persistence_.shutdown(cmd::ShutdownMode::default_mode)) {
+                    stop();
+                    co_return;
                 }
+                log_.warning(
+                    "errors trying to shut down the server: still running; the final save "
+                    "is retried in 5 s (SHUTDOWN NOSAVE stops without it)");
+                retry.expires_after(server::background_save_retry_delay);
+                co_await retry.async_wait(no_throw);
             }
-        },
-        asio::detached);
+        }
+    }());
 
     loop.io.run();
     log_.notice("ready to exit, bye bye");
-    return 0;
+    return exit_status_;
 }
 
 void EventLoopServer::stop() {
@@ -208,6 +216,22 @@ void EventLoopServer::stop() {
 void EventLoopServer::cron_tick() {
     (void)dispatcher_.active_expire(expire_keys_per_tick);
     persistence_.cron(clock_.now());
+    const store::TimePoint now = clock_.now();
+    for (auto& [id, client] : clients_) {
+        if (now - client->session.last_interaction > idle_input_release) {
+            client->release_idle_input();
+        }
+    }
+}
+
+void EventLoopServer::task_failed(std::string_view what, const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& error) {
+        log_.warning(std::string{what} + " failed: " + error.what() + "; stopping");
+    }
+    exit_status_ = 1;
+    if (!stopping_) stop();
 }
 
 // --- What clients call ---

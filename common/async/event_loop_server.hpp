@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -87,6 +88,9 @@ public:
         state_.stats.total_net_output_bytes += bytes;
         ++state_.stats.total_writes_processed;
     }
+    /// One of the loop's own tasks (accept loop, cron, signals) ended with an exception: logs
+    /// it and stops the server, which then exits with status 1.
+    void task_failed(std::string_view what, const std::exception_ptr& failure);
     /// True once the server stops: no command runs any more.
     [[nodiscard]] bool stopping() const { return stopping_; }
     [[nodiscard]] const server::ServerSettings& settings() const { return settings_; }
@@ -114,6 +118,7 @@ private:
     server::Persistence persistence_;
     std::string executable_;
     bool stopping_ = false;
+    int exit_status_ = 0;
 
     // Per key, the clients blocked on it in arrival order (Redis's db->blocking_keys).
     std::map<std::string, std::deque<Client*>, std::less<>> blocked_on_key_;

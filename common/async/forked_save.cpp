@@ -2,6 +2,7 @@
 #include "async/forked_save.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,18 @@ using SteadyClock = std::chrono::steady_clock;
 // buffers twice, or close the parent's files' state).
 [[noreturn]] void run_child(const store::Keyspace& keyspace, const std::filesystem::path& path,
                             store::TimePoint now, int report) {
+    // Only the report pipe is ours to keep: the listening socket, the clients' sockets, the
+    // loop's epoll and signal pipe and the append-only file stay the parent's (Redis's child
+    // closes its listeners too). And a SIGTERM or SIGINT sent to the child ends the child:
+    // with Asio's handler it would be written into the pipe the parent reads signals from.
+    if (report > 3) ::close_range(3, static_cast<unsigned>(report) - 1, 0);
+    ::close_range(static_cast<unsigned>(report) + 1, ~0U, 0);
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGINT, &default_action, nullptr);
+    ::sigaction(SIGTERM, &default_action, nullptr);
+    ::sigaction(SIGUSR1, &default_action, nullptr);
+
     std::string message;
     int status = 0;
     try {
@@ -44,7 +57,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 ForkedSave::ForkedSave(const store::Keyspace& keyspace, const std::filesystem::path& path,
                        store::TimePoint now, std::uint64_t changes)
-    : started_{SteadyClock::now()} {
+    : path_{path}, started_{SteadyClock::now()} {
     result_.changes_at_start = changes;
     int ends[2];
     if (::pipe2(ends, O_CLOEXEC) != 0) {
@@ -114,7 +127,9 @@ void ForkedSave::reap(int status) {
             break;
         }
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    if (abandoned_ && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        result_.abandoned = true;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         result_.ok = true;
         result_.stats.keys = static_cast<std::size_t>(std::strtoull(report.c_str(), nullptr, 10));
     } else if (WIFSIGNALED(status)) {
@@ -123,6 +138,22 @@ void ForkedSave::reap(int status) {
     } else {
         result_.error = report.empty() ? "the child saving the snapshot failed" : report;
     }
+    if (!result_.ok) {
+        // A child that died (killed, out of memory) may leave its temp file; remove it, as
+        // Redis removes temp-<pid>.rdb.
+        std::error_code ignored;
+        std::filesystem::remove(temp_path(), ignored);
+    }
+}
+
+std::filesystem::path ForkedSave::temp_path() const {
+    return std::filesystem::path{path_.string() + ".tmp." + std::to_string(child_)};
+}
+
+void ForkedSave::abandon() {
+    if (exited_) return;
+    abandoned_ = true;
+    ::kill(child_, SIGUSR1);
 }
 
 std::string ForkedSave::started_message() const {

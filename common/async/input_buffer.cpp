@@ -39,6 +39,11 @@ void InputBuffer::consume(std::size_t bytes) {
     if (begin_ == end_) begin_ = end_ = 0;
 }
 
+void InputBuffer::release() {
+    bytes_.reset();
+    capacity_ = begin_ = end_ = 0;
+}
+
 void InputBuffer::shrink_if_idle() {
     if (begin_ == end_ && capacity_ > idle_buffer_keep) {
         bytes_.reset();

@@ -27,6 +27,8 @@ public:
     /// Frees a big buffer that is empty again (after a huge command), as Redis's clientsCron
     /// shrinks idle query buffers.
     void shrink_if_idle();
+    /// Frees the storage, whatever its size; requires empty().
+    void release();
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
 
 private:

@@ -27,6 +27,8 @@ struct BackgroundSaveResult {
     /// The value of Database::changes() when the copy was taken: what the file contains.
     std::uint64_t changes_at_start = 0;
     store::TimePoint finished_at{};
+    /// Stopped by abandon() before it finished: neither a success nor a failure.
+    bool abandoned = false;
     std::chrono::milliseconds duration{0};
 };
 
@@ -42,6 +44,10 @@ public:
     [[nodiscard]] virtual BackgroundSaveResult finish() = 0;
     /// What the log says when the save has started: how long the data was held up.
     [[nodiscard]] virtual std::string started_message() const = 0;
+    /// Shutdown is about to save anyway: stop this save if it can be stopped (lab 7 kills its
+    /// child, as Redis's killRDBChild() does; lab 5's thread cannot be stopped and finishes).
+    /// finish() then reports `abandoned`.
+    virtual void abandon() {}
 };
 
 /// Starts a background save of `keyspace` (as of `now`) to `path`; `changes` is

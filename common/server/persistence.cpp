@@ -140,6 +140,10 @@ void Persistence::collect(bool wait) const {
     const BackgroundSaveResult result = background_->finish();
     background_.reset();
     status_.background_save_in_progress = false;
+    if (result.abandoned) {
+        log_.notice("background saving stopped: the final save replaces it");
+        return;
+    }
     status_.last_background_save_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(result.duration).count();
     status_.last_save_ok = result.ok;
@@ -219,6 +223,7 @@ void Persistence::cron(store::TimePoint now) {
 }
 
 bool Persistence::shutdown(cmd::ShutdownMode mode) {
+    if (background_) background_->abandon();
     collect(true);
     const bool wanted = mode == cmd::ShutdownMode::save ||
                         (mode == cmd::ShutdownMode::default_mode && !state_.config.save.empty());

@@ -24,8 +24,9 @@ inline constexpr std::chrono::seconds background_save_retry_delay{5};
 
 /// Everything between the data and the disk, driven by the server.
 ///
-/// Every member function is called with the command lock held (or before any client thread
-/// exists): it works on the shared Database and on files, never on sockets.
+/// Every member function is called with the command lock held (lab 5; or before any client
+/// thread exists), or on the loop's one thread (lab 7): it works on the shared Database and on
+/// files, never on sockets.
 class Persistence {
 public:
     /// `state` holds the options (dir, dbfilename, save, appendonly...) and the database;
@@ -57,7 +58,8 @@ public:
     /// one when a save point is reached (`save 60 1000`: 1000 changes in 60 seconds).
     void cron(store::TimePoint now);
 
-    /// The final save of SHUTDOWN, SIGTERM and SIGINT: waits for a background save, saves if
+    /// The final save of SHUTDOWN, SIGTERM and SIGINT: stops a background save (lab 7) or waits
+    /// for it (lab 5), saves if
     /// `mode` asks for it (by default: when save points are configured), and closes the
     /// append-only file with a last fsync. False when the save failed: the server goes on.
     [[nodiscard]] bool shutdown(cmd::ShutdownMode mode);

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -84,6 +85,27 @@ TEST(ForkedSave, TheDestructorReapsAChildThatStillRuns) {
     }
     // Reaped: no zombie is left with that pid.
     EXPECT_NE(::kill(child, 0), 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ForkedSave, AbandonStopsTheChildAndLeavesNoTempFile) {
+    support::TempDir dir;
+    store::ManualClock clock;
+    store::Keyspace keyspace{clock};
+    for (int i = 0; i < 300'000; ++i)
+        keyspace.set("key:" + std::to_string(i), "value");
+    async::ForkedSave save{keyspace, dir.path() / "dump.json", clock.now(), 1};
+    save.abandon();
+    const server::BackgroundSaveResult result = save.finish();
+    // Killed before it finished (the usual case), or finished first: never a failure.
+    EXPECT_TRUE(result.abandoned || result.ok) << result.error;
+    EXPECT_TRUE(result.abandoned != result.ok);
+    for (const auto& file : std::filesystem::directory_iterator{dir.path()}) {
+        EXPECT_EQ(file.path().filename().string().find(".tmp."), std::string::npos) << file.path();
+    }
 }
 
 }  // namespace

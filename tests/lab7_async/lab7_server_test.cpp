@@ -4,6 +4,7 @@
 // the same way as labs 5 and 6, whose suites rerun against it (`ctest -L lab7`).
 // Introduced in lab 7.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -198,6 +199,31 @@ TEST(Lab7Server, BgsaveForksAndSavesTheDataOfThatInstant) {
     }
     auto restarted = start_lab7(dir);
     EXPECT_EQ(cli(restarted, {"DBSIZE"}), "20000\n");
+}
+
+TEST(Lab7Server, ASignalSentToTheSavingChildDoesNotStopTheServer) {
+    support::TempDir dir;
+    auto server = start_lab7(dir);
+    TestClient client{server.port()};
+    std::string batch;
+    for (int i = 0; i < 300'000; ++i)
+        batch += "SET key:" + std::to_string(i) + " v\r\n";
+    client.send(batch);
+    std::string oks;
+    for (int i = 0; i < 300'000; ++i)
+        oks += "+OK\r\n";
+    ASSERT_EQ(client.read_exact(oks.size(), 60s), oks);
+    client.send("BGSAVE\r\n");
+    EXPECT_EQ(client.read_exact(28), "+Background saving started\r\n");
+    ASSERT_TRUE(wait_for_log(server, "forked child "));
+    const std::string& log = server.output();
+    const pid_t child = std::stoi(log.substr(log.find("forked child ") + 13));
+    ::kill(child, SIGTERM);
+    ASSERT_TRUE(wait_for_field(server, "rdb_bgsave_in_progress", 0));
+    // The child died of it (or had finished); the server did not hear the signal.
+    EXPECT_EQ(cli(server, {"PING"}), "PONG\n");
+    EXPECT_EQ(cli(server, {"DBSIZE"}), "300000\n");
+    EXPECT_EQ(log.find("received SIGINT or SIGTERM"), std::string::npos) << log;
 }
 
 TEST(Lab7Server, ShutdownClosesEveryClientAndSaves) {
