@@ -55,10 +55,6 @@ void Client::kill() {
     socket_.cancel(ignored);  // a pending read or write ends with operation_aborted
 }
 
-bool Client::parked() const {
-    return session.blocked.has_value();
-}
-
 void Client::wake_served() {
     served_ = true;
     wake_.cancel();
@@ -73,24 +69,33 @@ asio::awaitable<void> Client::serve() {
             // 100 commands in one packet gets 100 replies in one packet, one system call.
             // Tried at once, as Redis does before going back to epoll_wait; the coroutine
             // waits only when the kernel's send buffer is full (a slow reader).
-            if (!output.empty() && !write_now()) {
-                if (co_await flush() == Step::close) break;
-                may_be_readable_ = true;  // see read_available()
-            }
+            if (!output.empty() && !write_now() && co_await flush() == Step::close) break;
             if (step == Step::close || closing_) break;
             if (session.blocked) {
                 if (co_await wait_while_blocked() == Step::close) break;
                 continue;  // served or timed out: its reply goes out, then the rest of the input
             }
-            if (!may_be_readable_) {
-                // Wait for epoll to say the socket is readable, holding no buffer: an idle
-                // connection costs no memory for its input (the cron frees it), and no read is
-                // tried in vain. Redis waits the same way, for its ae loop's readable event.
+            if (idle_) {
+                // The cron found the client idle and took its buffer back (Redis frees an idle
+                // client's query buffer too): wait until something arrives, holding none.
+                if (input_.empty()) {
+                    input_.release();
+                    session.query_buffer_free = 0;
+                }
                 const auto [error] =
                     co_await socket_.async_wait(asio::socket_base::wait_read, no_throw);
+                idle_ = false;
                 if (error || closing_) break;  // kill() cancelled the wait
             }
-            if (read_available() == Step::close) break;  // the peer hung up, or sent too much
+            // Asio tries recv() at once when the socket may hold data, else waits for epoll.
+            reading_ = true;
+            const auto [error, bytes] = co_await socket_.async_read_some(read_space(), no_throw);
+            reading_ = false;
+            if (error == asio::error::operation_aborted && idle_ && !closing_) continue;
+            if (error || closing_) break;  // the peer hung up, or kill() cancelled the read
+            input_.commit(bytes);
+            server_.count_read(bytes);
+            if (over_query_limit()) break;
         }
     } catch (const std::exception& failure) {
         // The connection boundary: nothing thrown while serving one client reaches the others.
@@ -136,6 +141,7 @@ Client::Step Client::run_input() {
         }
     }
     session.query_buffer_bytes = input_.size();
+    session.query_buffer_free = input_.capacity() - input_.size();
     input_.shrink_if_idle();
     return step;
 }
@@ -196,36 +202,29 @@ asio::awaitable<Client::Step> Client::wait_while_blocked() {
                                      socket_.async_wait(asio::socket_base::wait_read, no_throw));
         if (woken.index() == 1 && read_available() == Step::close) co_return Step::close;
     }
-    may_be_readable_ = true;
     co_return closing_ ? Step::close : Step::go_on;
 }
 
 Client::Step Client::read_available() {
     for (;;) {
         asio::error_code error;
-        const asio::mutable_buffer space = read_space();
-        // A non-blocking recv() (the socket is in non-blocking mode).
-        const std::size_t bytes = socket_.read_some(space, error);
-        if (error == asio::error::would_block) {
-            may_be_readable_ = false;
-            return Step::go_on;
-        }
+        // A non-blocking recv() (the socket is in non-blocking mode), until nothing is left.
+        const std::size_t bytes = socket_.read_some(read_space(), error);
+        if (error == asio::error::would_block) return Step::go_on;
         if (error) return Step::close;  // end of file, reset: the client left
         input_.commit(bytes);
         server_.count_read(bytes);
         if (over_query_limit()) return Step::close;
-        // Asio's epoll registration is edge-triggered: it reports new data, not data still
-        // waiting. A read that filled its space may have left bytes behind, so the next pass
-        // reads again before it waits; a short read emptied the socket's queue, and whatever
-        // arrives later raises a new edge. (The same holds after the coroutine was suspended
-        // elsewhere, in flush() or parked: an edge then may have passed unseen.)
-        may_be_readable_ = bytes == space.size();
-        if (!parked()) return Step::go_on;  // run what arrived before reading more
     }
 }
 
 void Client::release_idle_input() {
-    if (input_.empty()) input_.release();
+    // Only while the coroutine waits in its read, whose buffer is the input's free space:
+    // cancel the read; the coroutine gives the buffer back and waits for readability.
+    if (!reading_ || idle_ || !input_.empty()) return;
+    idle_ = true;
+    asio::error_code ignored;
+    socket_.cancel(ignored);
 }
 
 bool Client::over_query_limit() {

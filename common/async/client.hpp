@@ -36,7 +36,7 @@ public:
     /// Another client's command served this blocked client (its reply is in output): resume.
     void wake_served();
     /// The cron, for a client idle for a while: frees its input buffer if it holds nothing (as
-    /// Redis's clientsCronResizeQueryBuffer does). Safe: no wait of the coroutine uses it.
+    /// Redis's clientsCronResizeQueryBuffer does), by turning its pending read into a wait.
     void release_idle_input();
 
     cmd::Session session;
@@ -56,10 +56,9 @@ private:
     asio::awaitable<Step> flush();
     // Parked in a blocking command: waits for the deadline, a wake-up, or the socket.
     asio::awaitable<Step> wait_while_blocked();
-    // Reads what the socket holds, without waiting (a parked client: all of it). Close when
-    // the connection closed or the input outgrew the limit.
+    // A parked client's read: all the socket holds, without waiting. Close when the
+    // connection closed or the input outgrew the limit.
     Step read_available();
-    [[nodiscard]] bool parked() const;
     [[nodiscard]] bool over_query_limit();
     // Where the next read goes: the input buffer's free end, at least one read's worth.
     [[nodiscard]] asio::mutable_buffer read_space();
@@ -68,12 +67,13 @@ private:
     EventLoopServer& server_;
     resp::Parser parser_;
     InputBuffer input_;
-    std::string writing_;          // the buffer being written; output fills meanwhile
-    asio::steady_timer wake_;      // a parked client's deadline; cancelled to wake it early
-    bool served_ = false;          // set with wake_served()
-    bool may_be_readable_ = true;  // read before waiting for epoll (see read_available())
-    bool closing_ = false;         // close once the output is sent
-    bool killed_ = false;          // close now, sending nothing more
+    std::string writing_;      // the buffer being written; output fills meanwhile
+    asio::steady_timer wake_;  // a parked client's deadline; cancelled to wake it early
+    bool served_ = false;      // set with wake_served()
+    bool reading_ = false;     // suspended in async_read_some, into the input's free space
+    bool idle_ = false;        // the cron took the input buffer back (release_idle_input())
+    bool closing_ = false;     // close once the output is sent
+    bool killed_ = false;      // close now, sending nothing more
 };
 
 }  // namespace async

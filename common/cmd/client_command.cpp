@@ -28,14 +28,16 @@ std::string client_info_line(const Session& session, store::TimePoint now) {
     if (session.blocked) flags += 'b';
     if (session.close_after_reply) flags += 'c';
     if (flags.empty()) flags = "N";
-    const auto memory = session.query_buffer_bytes + session.output_buffer_bytes;
+    const auto memory =
+        session.query_buffer_bytes + session.query_buffer_free + session.output_buffer_bytes;
     return "id=" + std::to_string(session.id) + " addr=" + session.peer_address +
            " laddr=" + session.local_address + " fd=" + std::to_string(session.fd) +
            " name=" + session.name + " age=" + std::to_string(age) +
            " idle=" + std::to_string(idle) + " flags=" + flags +
            " db=" + std::to_string(session.database) +
            " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + std::to_string(session.query_buffer_bytes) +
-           " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +
+           " qbuf-free=" + std::to_string(session.query_buffer_free) +
+           " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" +
            std::to_string(session.output_buffer_bytes) + " tot-mem=" + std::to_string(memory) +
            " events=r cmd=" + session.last_command +
            " user=default redir=-1 resp=" + std::to_string(static_cast<int>(session.protocol)) +

@@ -75,6 +75,9 @@ struct Session {
     /// Bytes waiting in the input and output buffers, maintained by the server for
     /// CLIENT LIST's qbuf= and omem= (0 when the server does not track them).
     std::size_t query_buffer_bytes = 0;
+    /// Lab 7: the input buffer's unused capacity (CLIENT LIST's qbuf-free=); 0 once an idle
+    /// client's buffer was freed.
+    std::size_t query_buffer_free = 0;
     std::size_t output_buffer_bytes = 0;
 };
 

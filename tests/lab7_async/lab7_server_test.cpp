@@ -121,6 +121,33 @@ TEST(Lab7Server, OneThreadServesTwoHundredClientsAtOnce) {
     }
 }
 
+// CLIENT LIST's qbuf-free= for the client named `name`; -1 when it is not listed.
+long long query_buffer_free(const ServerProcess& server, const std::string& name) {
+    const std::string list = cli(server, {"CLIENT", "LIST"});
+    const auto line = list.find("name=" + name + " ");
+    if (line == std::string::npos) return -1;
+    const auto field = list.find("qbuf-free=", line);
+    return std::stoll(list.substr(field + 10));
+}
+
+TEST(Lab7Server, AnIdleClientGivesItsInputBufferBackAndIsStillServed) {
+    support::TempDir dir;
+    auto server = start_lab7(dir);
+    TestClient client{server.port()};
+    client.send("CLIENT SETNAME sleeper\r\n");
+    EXPECT_EQ(client.read_exact(5), "+OK\r\n");
+    EXPECT_GT(query_buffer_free(server, "sleeper"), 0);  // a 16 KiB read buffer
+    // After two seconds without a command the cron frees it, as Redis does.
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (query_buffer_free(server, "sleeper") != 0 &&
+           std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_EQ(query_buffer_free(server, "sleeper"), 0);
+    client.send("PING\r\n");
+    EXPECT_EQ(client.read_exact(7), "+PONG\r\n");
+}
+
 TEST(Lab7Server, AParkedClientThatDisconnectsIsNeverServed) {
     support::TempDir dir;
     auto server = start_lab7(dir);
