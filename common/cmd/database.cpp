@@ -41,7 +41,7 @@ std::size_t Database::active_expire(std::size_t max_keys) {
     const store::TimePoint now = command_clock_.now();
     std::vector<std::string> expired;
     command_clock_.pin(store::TimePoint::min());
-    keyspace_.for_each([&](std::string_view key, const store::Entry& entry) {
+    keyspace_.for_each([&](std::string_view key, const store::EntryView& entry) {
         if (expired.size() < max_keys && entry.deadline && now > *entry.deadline) {
             expired.emplace_back(key);
         }

@@ -1,6 +1,6 @@
-// The keyspace: binary-safe keys mapped to typed values, each with an optional deadline, plus an
-// estimate of the memory it uses. Introduced in lab 2 (strings); lab 6 makes the values typed.
-// Knows nothing of sockets, RESP or threads.
+// The keyspace: binary-safe keys mapped to typed values, the deadlines of the keys that have one
+// in an index of their own, and an estimate of the memory it uses. Introduced in lab 2 (strings);
+// lab 6 makes the values typed. Knows nothing of sockets, RESP or threads.
 #pragma once
 
 #include <cstddef>
@@ -19,10 +19,19 @@
 
 namespace store {
 
-/// What a key holds: a string (lab 2), a list or a set (lab 6).
+/// A key's value and deadline, handed over whole: what take() returns and what replace()
+/// stores. The keyspace itself keeps the two apart (the value in the key's node, the deadline in
+/// the expiry index), so this is an exchange type, not how an entry is stored.
 struct Entry {
     Value value;
     /// When the key stops existing; empty for a key that never expires (Redis's "persistent").
+    std::optional<TimePoint> deadline;
+};
+
+/// A live key's value and deadline as for_each() shows them: the value is the one in the
+/// keyspace (valid until its next change), the deadline a copy from the expiry index.
+struct EntryView {
+    const Value& value;
     std::optional<TimePoint> deadline;
 };
 
@@ -67,12 +76,12 @@ public:
     /// True when edit() created the key for this handle (it did not exist before).
     [[nodiscard]] bool created() const { return created_; }
     /// The value; requires found().
-    [[nodiscard]] T& operator*() const { return std::get<T>(node_->second.value); }
+    [[nodiscard]] T& operator*() const { return std::get<T>(node_->second); }
     [[nodiscard]] T* operator->() const { return &**this; }
 
 private:
     friend class Keyspace;
-    using Node = std::pair<const std::string, Entry>;
+    using Node = std::pair<const std::string, Value>;
     Edit(Keyspace& keyspace, Node* node, Access access, bool created)
         : keyspace_{keyspace}, node_{node}, access_{access}, created_{created} {}
 
@@ -82,10 +91,14 @@ private:
     bool created_;
 };
 
-/// The map from key to Entry, with lazy expiry and memory accounting.
+/// The map from key to value, an index of the deadlines, lazy and active expiry, and memory
+/// accounting.
 ///
 /// Keys and values are arbitrary bytes (`\0` included): they are held in std::string, which
 /// stores a length rather than relying on a terminator, and taken in as std::string_view.
+///
+/// Deadlines live apart from the values, as in Redis's `db->expires`: a second hash table holds
+/// only the keys that have one, so a key without a TTL pays nothing for it.
 ///
 /// Like Redis's keyspace it is single-threaded: callers serialise access (lab 5 with one lock,
 /// lab 7 by running every command on one thread). Reads that find an expired key delete it on
@@ -93,6 +106,10 @@ private:
 class Keyspace {
 public:
     explicit Keyspace(const Clock& clock);
+    // Not copyable: a copy of the expiry index would view the key strings of the original.
+    // A copy of the data is made key by key (for_each() and replace(), as BackgroundSave does).
+    Keyspace(const Keyspace&) = delete;
+    Keyspace& operator=(const Keyspace&) = delete;
 
     /// Called with the name of each key that lazy expiry removes, after it is gone.
     using ExpiredListener = std::function<void(std::string_view key)>;
@@ -116,7 +133,7 @@ public:
     [[nodiscard]] Lookup<T> find(std::string_view key) {
         const auto position = find_live(key);
         if (position == map_.end()) return {};
-        const T* value = std::get_if<T>(&position->second.value);
+        const T* value = std::get_if<T>(&position->second);
         if (!value) return {Access::wrong_type, nullptr};
         return {Access::found, value};
     }
@@ -134,10 +151,10 @@ public:
         bool created = false;
         if (position == map_.end()) {
             if (create == Create::no) return Edit<T>{*this, nullptr, Access::missing, false};
-            position = map_.emplace(std::string{key}, Entry{Value{T{}}, std::nullopt}).first;
-            entry_bytes_ += entry_cost(position->first, position->second);
+            position = map_.emplace(std::string{key}, Value{T{}}).first;
+            entry_bytes_ += node_cost(position->first, position->second);
             created = true;
-        } else if (!std::holds_alternative<T>(position->second.value)) {
+        } else if (!std::holds_alternative<T>(position->second)) {
             return Edit<T>{*this, nullptr, Access::wrong_type, false};
         }
         open_edit(*position);
@@ -166,6 +183,10 @@ public:
     /// counts them too, until active or lazy expiry catches them).
     [[nodiscard]] std::size_t size() const { return map_.size(); }
 
+    /// Number of keys with a deadline, expired ones included: the size of the expiry index
+    /// (Redis's `dictSize(db->expires)`).
+    [[nodiscard]] std::size_t expiring_count() const { return expires_.size(); }
+
     /// Removes every key.
     void clear();
 
@@ -175,25 +196,27 @@ public:
 
     /// Calls `visit(key, entry)` for every key that has not expired, without removing any:
     /// what a snapshot writes and KEYS lists.
-    void for_each(const std::function<void(std::string_view, const Entry&)>& visit) const;
+    void for_each(const std::function<void(std::string_view, const EntryView&)>& visit) const;
 
     /// Estimated bytes held by the keyspace: the sum of entry_cost() over every key, plus the
-    /// hash table's bucket array. Kept up to date on every change (docs/lab2_store.md).
+    /// bucket arrays of the two hash tables. Kept up to date on every change
+    /// (docs/lab2_store.md).
     [[nodiscard]] std::size_t used_bytes() const;
 
     /// The same figure recomputed from scratch by walking every entry; tests compare it with
     /// used_bytes() to prove the running total never drifts.
     [[nodiscard]] std::size_t recount_used_bytes() const;
 
-    /// Estimated heap bytes one key costs: its hash-table node (which holds the Entry and so
-    /// the std::variant itself), the key's heap block when it is too long for std::string's
-    /// inline buffer, and the value's heap_bytes().
+    /// Estimated heap bytes one key costs: its hash-table node (which holds the key and the
+    /// std::variant value), the key's heap block when it is too long for std::string's inline
+    /// buffer, the value's heap_bytes(), and for a key with a deadline its node in the expiry
+    /// index.
     [[nodiscard]] static std::size_t entry_cost(const std::string& key, const Entry& entry);
 
 private:
     template <class T>
     friend class Edit;
-    using Node = std::pair<const std::string, Entry>;
+    using Node = std::pair<const std::string, Value>;
 
     // Heterogeneous lookup: find(std::string_view) without building a std::string per call.
     struct Hash {
@@ -202,12 +225,27 @@ private:
             return std::hash<std::string_view>{}(text);
         }
     };
-    using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+    using Map = std::unordered_map<std::string, Value, Hash, std::equal_to<>>;
+    // The expiry index, Redis's `db->expires`: key to deadline for the keys that have one. Its
+    // keys are views of the key strings in map_'s nodes, so no key is stored twice; a node-based
+    // map never moves its nodes, so the views stay valid until the key is erased, and erase()
+    // removes the index entry first.
+    using ExpiryIndex = std::unordered_map<std::string_view, TimePoint>;
+
+    /// What entry_bytes_ sums per key: everything entry_cost() counts but the expiry index.
+    [[nodiscard]] static std::size_t node_cost(const std::string& key, const Value& value);
 
     /// Finds a key and applies lazy expiry: an expired key is deleted and reported missing.
     Map::iterator find_live(std::string_view key);
-    [[nodiscard]] bool is_expired(const Entry& entry) const;
+    [[nodiscard]] std::optional<TimePoint> deadline_of(std::string_view key) const;
+    [[nodiscard]] bool is_expired(std::string_view key) const;
+    // Gives the key of `node` this deadline in the index, or takes it out of the index.
+    void set_deadline(const Node& node, std::optional<TimePoint> deadline);
+    // The single place a key and its cost leave the keyspace (take() moves the value out first
+    // and calls unlink() itself).
     void erase(Map::iterator position);
+    // Removes the key's index entry first (it views the node's key), then the node.
+    void unlink(Map::iterator position);
     // Edit's bookkeeping: the first open on a node records its cost; the last close corrects
     // entry_bytes_ by the difference, or removes the key when its value became empty.
     [[nodiscard]] bool is_open(const Node& node) const;
@@ -223,7 +261,8 @@ private:
 
     const Clock& clock_;
     Map map_;
-    std::size_t entry_bytes_ = 0;       // running sum of entry_cost() over map_
+    ExpiryIndex expires_;
+    std::size_t entry_bytes_ = 0;       // running sum of node_cost() over map_
     std::vector<OpenEdit> open_edits_;  // at most two (LMOVE, SMOVE): a vector beats a map
     ExpiredListener expired_listener_;
 };
