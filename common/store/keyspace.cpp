@@ -1,6 +1,6 @@
 // The keyspace of lab 2: lazy expiry and memory accounting over std::unordered_map, with the
-// deadlines in an index of their own. Lab 6 adds typed values, typed lookups and in-place edits
-// of lists and sets.
+// deadlines in an index of their own that active expiry samples. Lab 6 adds typed values, typed
+// lookups and in-place edits of lists and sets.
 #include "store/keyspace.hpp"
 
 #include <algorithm>
@@ -22,8 +22,7 @@ constexpr std::size_t node_bytes =
     malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Value>));
 
 // A node of the expiry index: the link, the key's view and the deadline, and the hash code that
-// libstdc++ caches for std::hash<std::string_view> (a hasher it considers slow). Only keys with
-// a deadline have one.
+// libstdc++ caches for std::hash<std::string_view>. Only keys with a deadline have one.
 constexpr std::size_t index_node_bytes = malloc_chunk(
     sizeof(void*) + sizeof(std::pair<const std::string_view, TimePoint>) + sizeof(std::size_t));
 
@@ -32,6 +31,15 @@ constexpr std::size_t index_node_bytes = malloc_chunk(
 std::size_t bucket_array_bytes(std::size_t bucket_count) {
     return bucket_count > 1 ? malloc_chunk(bucket_count * sizeof(void*)) : 0;
 }
+
+// Redis's activeExpireCycle stops a loop after 20 buckets per key it wanted: empty buckets are
+// cheap to skip, but a nearly empty table must not make one loop walk all of them.
+constexpr std::size_t buckets_per_key_checked = 20;
+
+// Redis resizes a table that fell under 10% full (HASHTABLE_MIN_FILL); std::unordered_map never
+// shrinks by itself, and a sparse index makes expire_some() walk empty buckets.
+constexpr std::size_t min_fill_percent = 10;
+constexpr std::size_t min_buckets_to_shrink = 64;
 
 // An empty string is a value (SET k ""); an empty list or set is not, and Redis deletes the key.
 bool is_empty_aggregate(const Value& value) {
@@ -141,6 +149,31 @@ void Keyspace::clear() {
     expires_.clear();  // first: its keys are views of map_'s
     map_.clear();
     entry_bytes_ = 0;
+    expires_cursor_ = 0;
+}
+
+ExpireSample Keyspace::expire_some(std::size_t max_keys_checked) {
+    ExpireSample sample;
+    shrink_sparse_index();
+    if (expires_.empty()) return sample;
+    const TimePoint now = clock_.now();
+    const std::size_t wanted = std::min(max_keys_checked, expires_.size());
+    const std::size_t max_buckets = wanted * buckets_per_key_checked;
+    for (std::size_t visited = 0; sample.checked < wanted && visited < max_buckets; ++visited) {
+        // Nothing in the walk inserts, so the bucket count is fixed while it runs; but another
+        // change since the last call may have rehashed the index. Its buckets then hold other
+        // keys, and the walk simply goes on (or starts again at 0 if the table shrank), as
+        // Redis's does after a resize: some keys are seen twice, some wait for the next round.
+        if (expires_cursor_ >= expires_.bucket_count()) expires_cursor_ = 0;
+        const std::size_t bucket = expires_cursor_++;
+        for (auto position = expires_.begin(bucket); position != expires_.end(bucket);) {
+            const auto [key, deadline] = *position;
+            ++position;  // before the removal: erasing a node leaves the others' iterators valid
+            ++sample.checked;
+            if (now > deadline && remove_expired(key)) ++sample.expired;
+        }
+    }
+    return sample;
 }
 
 void Keyspace::for_each(
@@ -211,6 +244,24 @@ void Keyspace::erase(Map::iterator position) {
 void Keyspace::unlink(Map::iterator position) {
     if (!expires_.empty()) expires_.erase(std::string_view{position->first});
     map_.erase(position);
+}
+
+bool Keyspace::remove_expired(std::string_view key) {
+    const auto position = map_.find(key);
+    if (is_open(*position)) return false;
+    // `key` views the node's string, which erase() destroys: the listener hears a copy.
+    const std::string name{key};
+    erase(position);
+    if (expired_listener_) expired_listener_(name);
+    return true;
+}
+
+void Keyspace::shrink_sparse_index() {
+    const std::size_t buckets = expires_.bucket_count();
+    if (buckets < min_buckets_to_shrink || expires_.size() * 100 >= buckets * min_fill_percent) {
+        return;
+    }
+    expires_.rehash(0);  // the fewest buckets that hold size() keys at the maximum load factor
 }
 
 bool Keyspace::is_open(const Node& node) const {

@@ -35,6 +35,13 @@ struct EntryView {
     std::optional<TimePoint> deadline;
 };
 
+/// What one Keyspace::expire_some() call did: how many keys with a deadline it looked at, and
+/// how many of those had expired and were removed.
+struct ExpireSample {
+    std::size_t checked = 0;
+    std::size_t expired = 0;
+};
+
 /// The outcome of a typed lookup: Redis's commands tell a missing key (treated as empty) from a
 /// key of another type (a WRONGTYPE error), so a plain "found or not" is not enough.
 enum class Access { found, missing, wrong_type };
@@ -98,7 +105,8 @@ private:
 /// stores a length rather than relying on a terminator, and taken in as std::string_view.
 ///
 /// Deadlines live apart from the values, as in Redis's `db->expires`: a second hash table holds
-/// only the keys that have one, so a key without a TTL pays nothing for it.
+/// only the keys that have one, so a key without a TTL pays nothing for it, and active expiry
+/// samples keys that can expire instead of walking every key (expire_some()).
 ///
 /// Like Redis's keyspace it is single-threaded: callers serialise access (lab 5 with one lock,
 /// lab 7 by running every command on one thread). Reads that find an expired key delete it on
@@ -111,7 +119,7 @@ public:
     Keyspace(const Keyspace&) = delete;
     Keyspace& operator=(const Keyspace&) = delete;
 
-    /// Called with the name of each key that lazy expiry removes, after it is gone.
+    /// Called with the name of each key that lazy or active expiry removes, after it is gone.
     using ExpiredListener = std::function<void(std::string_view key)>;
 
     /// Stores the string `value` under `key`, replacing any old value of any type. Like Redis's
@@ -190,9 +198,18 @@ public:
     /// Removes every key.
     void clear();
 
-    /// Lazy expiry is invisible to the caller of a lookup; the command layer needs to know, to
-    /// count expired keys and to propagate `DEL key` to the AOF and replicas.
+    /// Expiry is invisible to the caller of a lookup; the command layer needs to know, to count
+    /// expired keys and to propagate `DEL key` to the AOF and replicas. The listener must not
+    /// change the keyspace (expire_some() calls it in the middle of its walk).
     void set_expired_listener(ExpiredListener listener) { expired_listener_ = std::move(listener); }
+
+    /// One step of active expiry (one loop of Redis's activeExpireCycle): walks the expiry
+    /// index's buckets from where the last call stopped, looking at every key in each bucket,
+    /// until it has looked at `max_keys_checked` keys (or at as many as have a deadline, when
+    /// fewer) or visited 20 buckets per key asked for; removes the expired ones and reports each
+    /// to the expired listener. It may look at a few more keys than asked, to finish a bucket.
+    /// The cycle that decides how many steps to take is cmd::Database::active_expire().
+    [[nodiscard]] ExpireSample expire_some(std::size_t max_keys_checked);
 
     /// Calls `visit(key, entry)` for every key that has not expired, without removing any:
     /// what a snapshot writes and KEYS lists.
@@ -229,7 +246,9 @@ private:
     // The expiry index, Redis's `db->expires`: key to deadline for the keys that have one. Its
     // keys are views of the key strings in map_'s nodes, so no key is stored twice; a node-based
     // map never moves its nodes, so the views stay valid until the key is erased, and erase()
-    // removes the index entry first.
+    // removes the index entry first. std::hash<std::string_view> makes libstdc++ cache each
+    // hash code in the node: the bucket walk of expire_some() reads it to find where a bucket
+    // ends, instead of hashing every key again.
     using ExpiryIndex = std::unordered_map<std::string_view, TimePoint>;
 
     /// What entry_bytes_ sums per key: everything entry_cost() counts but the expiry index.
@@ -246,6 +265,10 @@ private:
     void erase(Map::iterator position);
     // Removes the key's index entry first (it views the node's key), then the node.
     void unlink(Map::iterator position);
+    // expire_some()'s removal of one key found expired in the index; false if an Edit has it.
+    bool remove_expired(std::string_view key);
+    // Rehashes the expiry index to fit when mass expiry left it mostly empty buckets.
+    void shrink_sparse_index();
     // Edit's bookkeeping: the first open on a node records its cost; the last close corrects
     // entry_bytes_ by the difference, or removes the key when its value became empty.
     [[nodiscard]] bool is_open(const Node& node) const;
@@ -262,6 +285,7 @@ private:
     const Clock& clock_;
     Map map_;
     ExpiryIndex expires_;
+    std::size_t expires_cursor_ = 0;    // the next bucket of expires_ that expire_some() visits
     std::size_t entry_bytes_ = 0;       // running sum of node_cost() over map_
     std::vector<OpenEdit> open_edits_;  // at most two (LMOVE, SMOVE): a vector beats a map
     ExpiredListener expired_listener_;

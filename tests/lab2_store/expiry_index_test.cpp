@@ -1,11 +1,12 @@
 // Unit tests of the keyspace's expiry index: it stays consistent with the keys through every
-// operation, checked against a model.
+// operation (checked against a model), and expire_some() samples it with bounded work.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,6 +24,10 @@ using store::End;
 using store::List;
 using store::TimePoint;
 
+std::string key_name(std::size_t index) {
+    return "key:" + std::to_string(index);
+}
+
 class ExpiryIndexTest : public ::testing::Test {
 protected:
     store::ManualClock clock;
@@ -33,6 +38,15 @@ protected:
         keyspace.set_expired_listener([this](std::string_view key) { expired.emplace_back(key); });
     }
     void TearDown() override { EXPECT_EQ(keyspace.used_bytes(), keyspace.recount_used_bytes()); }
+
+    // Keys key:0 .. key:count-1; every one with a deadline, which has already passed for the
+    // first `past` of them.
+    void fill(std::size_t count, std::size_t past) {
+        for (std::size_t i = 0; i < count; ++i) {
+            keyspace.set(key_name(i), "v", clock.now() + (i < past ? 1ms : 1h));
+        }
+        clock.advance(2ms);
+    }
 };
 
 TEST_F(ExpiryIndexTest, HoldsExactlyTheKeysWithADeadline) {
@@ -95,6 +109,100 @@ TEST_F(ExpiryIndexTest, AKeyWithADeadlineCostsOneIndexNodeMore) {
     EXPECT_LT(keyspace.used_bytes(), with);
 }
 
+// ---- expire_some(): the sampling walk -------------------------------------------------------
+
+TEST_F(ExpiryIndexTest, ExpireSomeLooksOnlyAtKeysWithADeadline) {
+    for (std::size_t i = 0; i < 1000; ++i)
+        keyspace.set(key_name(i), "v");
+    keyspace.set("timed", "v", clock.now() + 1ms);
+    clock.advance(2ms);
+    const store::ExpireSample sample = keyspace.expire_some(20);
+    EXPECT_EQ(sample.checked, 1u);  // not 20: only one key can expire
+    EXPECT_EQ(sample.expired, 1u);
+    EXPECT_EQ(expired, std::vector<std::string>{"timed"});
+    EXPECT_EQ(keyspace.size(), 1000u);
+}
+
+TEST_F(ExpiryIndexTest, ExpireSomeChecksAboutAsManyKeysAsAsked) {
+    fill(1000, 0);
+    for (int call = 0; call < 100; ++call) {
+        const store::ExpireSample sample = keyspace.expire_some(20);
+        // Whole buckets: a bucket started is finished, so a few more than 20 at most.
+        EXPECT_GE(sample.checked, 20u);
+        EXPECT_LE(sample.checked, 30u);
+        EXPECT_EQ(sample.expired, 0u);
+    }
+    EXPECT_EQ(keyspace.size(), 1000u);
+}
+
+TEST_F(ExpiryIndexTest, TheCursorSweepsTheWholeIndexAcrossCalls) {
+    // 1% expired: a walk that restarted from the first bucket on every call would find the
+    // same few keys again and again; the cursor carries on where the last call stopped.
+    fill(1000, 10);
+    std::size_t calls = 0;
+    std::size_t checked = 0;
+    while (expired.size() < 10) {
+        checked += keyspace.expire_some(20).checked;
+        ASSERT_LE(++calls, 1000u / 20 + 5) << "one sweep of the index should be enough";
+    }
+    EXPECT_LE(checked, 1000u + 5 * 30);
+    EXPECT_EQ(std::set<std::string>(expired.begin(), expired.end()).size(), 10u);
+    EXPECT_EQ(keyspace.size(), 990u);
+    EXPECT_EQ(keyspace.expiring_count(), 990u);
+}
+
+TEST_F(ExpiryIndexTest, ExpireSomeEventuallyRemovesEveryExpiredKeyOnce) {
+    fill(1000, 1000);
+    std::size_t calls = 0;
+    while (keyspace.expiring_count() > 0) {
+        const store::ExpireSample sample = keyspace.expire_some(20);
+        EXPECT_EQ(sample.expired, sample.checked);
+        ASSERT_LE(++calls, 100u);
+    }
+    EXPECT_EQ(keyspace.size(), 0u);
+    EXPECT_EQ(expired.size(), 1000u);
+    EXPECT_EQ(std::set<std::string>(expired.begin(), expired.end()).size(), 1000u);
+}
+
+TEST_F(ExpiryIndexTest, ExpireSomeSurvivesRehashesBetweenCalls) {
+    fill(100, 100);
+    (void)keyspace.expire_some(20);
+    // Growing the index to many times its size rehashes it: the cursor's bucket means another
+    // thing now, but it is still a bucket, and the walk goes on.
+    for (std::size_t i = 100; i < 5000; ++i)
+        keyspace.set(key_name(i), "v", clock.now() + 1ms);
+    clock.advance(2ms);
+    std::size_t calls = 0;
+    while (keyspace.expiring_count() > 0) {
+        (void)keyspace.expire_some(20);
+        ASSERT_LE(++calls, 1000u);
+    }
+    EXPECT_EQ(expired.size(), 5000u);
+}
+
+TEST_F(ExpiryIndexTest, AnIndexLeftMostlyEmptyIsShrunk) {
+    fill(10'000, 10'000);
+    for (std::size_t i = 0; i < 10'000; ++i)
+        (void)keyspace.exists(key_name(i));  // lazy expiry empties the index, buckets stay
+    const std::size_t before = keyspace.used_bytes();
+    (void)keyspace.expire_some(20);
+    // About 10,000 buckets of 8 bytes went back to the allocator (Redis's dict resize).
+    EXPECT_GT(before - keyspace.used_bytes(), 50'000u);
+}
+
+TEST_F(ExpiryIndexTest, ExpireSomeLeavesAKeyOpenForEditing) {
+    keyspace.edit<List>("list", Create::if_missing)->push(End::tail, "x");
+    keyspace.expire_at("list", clock.now() + 1ms);
+    {
+        auto list = keyspace.edit<List>("list");
+        clock.advance(2ms);
+        EXPECT_EQ(keyspace.expire_some(20).expired, 0u);  // its node must outlive the handle
+        list->push(End::tail, "y");
+    }
+    EXPECT_EQ(keyspace.expire_some(20).expired, 1u);
+    EXPECT_EQ(expired, std::vector<std::string>{"list"});
+}
+
 // ---- the index against a model, through random operations ----------------------------------
 
 // What the model knows of a key: a string or a list (kept as its elements), and its deadline.
@@ -139,7 +247,7 @@ protected:
 
     void step() {
         const std::string key = "k" + std::to_string(pick(40));
-        switch (pick(10)) {
+        switch (pick(11)) {
             case 0: {
                 const auto deadline = maybe_deadline();
                 keyspace.set(key, "s", deadline);
@@ -217,6 +325,9 @@ protected:
                 break;
             }
             case 9:
+                (void)keyspace.expire_some(1 + pick(20));  // the listener updates the model
+                break;
+            case 10:
                 clock.advance(std::chrono::milliseconds{pick(10)});
                 if (pick(500) == 0) {
                     keyspace.clear();
