@@ -21,10 +21,11 @@ namespace {
 constexpr std::size_t node_bytes =
     malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Value>));
 
-// A node of the expiry index: the link, the key's view and the deadline, and the hash code that
-// libstdc++ caches for std::hash<std::string_view>. Only keys with a deadline have one.
-constexpr std::size_t index_node_bytes = malloc_chunk(
-    sizeof(void*) + sizeof(std::pair<const std::string_view, TimePoint>) + sizeof(std::size_t));
+// A node of the expiry index: the link, the pointer to the key and the deadline, three words like
+// Redis's dictEntry, and no cached hash code (KeyPointerHash is a user-supplied hasher). Only
+// keys with a deadline have one.
+constexpr std::size_t index_node_bytes =
+    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string* const, TimePoint>));
 
 // A hash table's bucket array: one pointer per bucket, in one heap block. A table of one bucket
 // (a new or never-filled one) uses a pointer inside the table object and allocates nothing.
@@ -136,7 +137,7 @@ bool Keyspace::expire_at(std::string_view key, TimePoint deadline) {
 
 bool Keyspace::persist(std::string_view key) {
     const auto position = find_live(key);
-    return position != map_.end() && expires_.erase(key) > 0;
+    return position != map_.end() && drop_deadline(key);
 }
 
 std::optional<TimePoint> Keyspace::deadline(std::string_view key) {
@@ -146,7 +147,7 @@ std::optional<TimePoint> Keyspace::deadline(std::string_view key) {
 }
 
 void Keyspace::clear() {
-    expires_.clear();  // first: its keys are views of map_'s
+    expires_.clear();  // first: its entries point at map_'s keys
     map_.clear();
     entry_bytes_ = 0;
     expires_cursor_ = 0;
@@ -170,7 +171,7 @@ ExpireSample Keyspace::expire_some(std::size_t max_keys_checked) {
             const auto [key, deadline] = *position;
             ++position;  // before the removal: erasing a node leaves the others' iterators valid
             ++sample.checked;
-            if (now > deadline && remove_expired(key)) ++sample.expired;
+            if (now > deadline && remove_expired(*key)) ++sample.expired;
         }
     }
     return sample;
@@ -195,7 +196,7 @@ std::size_t Keyspace::recount_used_bytes() const {
     // is gone, or a key counted twice, makes the two figures differ.
     std::size_t total = 0;
     for (const auto& [key, value] : map_)
-        total += node_cost(key, value) + (expires_.contains(key) ? index_node_bytes : 0);
+        total += node_cost(key, value) + (expires_.contains(&key) ? index_node_bytes : 0);
     return total + bucket_array_bytes(map_.bucket_count()) +
            bucket_array_bytes(expires_.bucket_count());
 }
@@ -226,14 +227,22 @@ bool Keyspace::is_expired(std::string_view key) const {
 }
 
 void Keyspace::set_deadline(const Node& node, std::optional<TimePoint> deadline) {
-    // The view is of the node's own key, never of the caller's argument, which may not outlive
-    // the call. insert_or_assign() keeps an existing entry's view: the same node's key.
-    const std::string_view key = node.first;
+    // The pointer is to the node's own key, never to the caller's argument, which may not
+    // outlive the call. An existing entry for the key already points at this node's key.
     if (deadline) {
-        expires_.insert_or_assign(key, *deadline);
-    } else if (!expires_.empty()) {
-        expires_.erase(key);
+        expires_.insert_or_assign(&node.first, *deadline);
+    } else {
+        drop_deadline(node.first);
     }
+}
+
+bool Keyspace::drop_deadline(std::string_view key) {
+    // erase() by a std::string_view is C++23; find() by one is C++20.
+    if (expires_.empty()) return false;
+    const auto position = expires_.find(key);
+    if (position == expires_.end()) return false;
+    expires_.erase(position);
+    return true;
 }
 
 void Keyspace::erase(Map::iterator position) {
@@ -242,14 +251,14 @@ void Keyspace::erase(Map::iterator position) {
 }
 
 void Keyspace::unlink(Map::iterator position) {
-    if (!expires_.empty()) expires_.erase(std::string_view{position->first});
+    drop_deadline(position->first);
     map_.erase(position);
 }
 
 bool Keyspace::remove_expired(std::string_view key) {
     const auto position = map_.find(key);
     if (is_open(*position)) return false;
-    // `key` views the node's string, which erase() destroys: the listener hears a copy.
+    // `key` is the node's string, which erase() destroys: the listener hears a copy.
     const std::string name{key};
     erase(position);
     if (expired_listener_) expired_listener_(name);

@@ -243,13 +243,30 @@ private:
         }
     };
     using Map = std::unordered_map<std::string, Value, Hash, std::equal_to<>>;
-    // The expiry index, Redis's `db->expires`: key to deadline for the keys that have one. Its
-    // keys are views of the key strings in map_'s nodes, so no key is stored twice; a node-based
-    // map never moves its nodes, so the views stay valid until the key is erased, and erase()
-    // removes the index entry first. std::hash<std::string_view> makes libstdc++ cache each
-    // hash code in the node: the bucket walk of expire_some() reads it to find where a bucket
-    // ends, instead of hashing every key again.
-    using ExpiryIndex = std::unordered_map<std::string_view, TimePoint>;
+    // The expiry index, Redis's `db->expires`: key to deadline for the keys that have one. An
+    // entry points at the key string in map_'s node, as a Redis expires entry shares the main
+    // dict's sds key, so no key is stored twice; a node-based map never moves its nodes, so the
+    // pointer stays valid until the key is erased, and unlink() removes the index entry first.
+    // The hash and the equality read the string pointed at, and also take a std::string_view
+    // (C++20's heterogeneous lookup), so find(key) needs no node of map_ in hand.
+    struct KeyPointerHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const noexcept {
+            return std::hash<std::string_view>{}(key);
+        }
+        std::size_t operator()(const std::string* key) const noexcept { return (*this)(*key); }
+    };
+    struct KeyPointerEqual {
+        using is_transparent = void;
+        static std::string_view text(std::string_view key) { return key; }
+        static std::string_view text(const std::string* key) { return *key; }
+        template <class Left, class Right>
+        bool operator()(const Left& left, const Right& right) const {
+            return text(left) == text(right);
+        }
+    };
+    using ExpiryIndex =
+        std::unordered_map<const std::string*, TimePoint, KeyPointerHash, KeyPointerEqual>;
 
     /// What entry_bytes_ sums per key: everything entry_cost() counts but the expiry index.
     [[nodiscard]] static std::size_t node_cost(const std::string& key, const Value& value);
@@ -260,6 +277,8 @@ private:
     [[nodiscard]] bool is_expired(std::string_view key) const;
     // Gives the key of `node` this deadline in the index, or takes it out of the index.
     void set_deadline(const Node& node, std::optional<TimePoint> deadline);
+    // Takes a key out of the index; true when it was there.
+    bool drop_deadline(std::string_view key);
     // The single place a key and its cost leave the keyspace (take() moves the value out first
     // and calls unlink() itself).
     void erase(Map::iterator position);
