@@ -23,16 +23,36 @@ for _ in $(seq 100); do redis-cli -s "$socket" ping >/dev/null 2>&1 && break; sl
 info() { redis-cli -s "$socket" info memory | tr -d '\r' | sed -n "s/^$1://p"; }
 stat() { redis-cli -s "$socket" memory stats | grep -A1 "^$1\$" | tail -1; }
 # Redis 7 gives each command a latency histogram (latency-tracking, about 30 KB) the first time it
-# runs; run every command used below once so those allocations fall before the baseline.
+# runs; run every command used below once so those allocations fall before the baseline
+# (ECHO is what redis-cli --pipe sends last, to know when every reply has come).
 info used_memory >/dev/null
-printf 'SET warmup x\nMEMORY USAGE warmup\nMEMORY STATS\nDBSIZE\nDEL warmup\n' | redis-cli -s "$socket" >/dev/null
+printf 'SET warmup x\nMEMORY USAGE warmup\nMEMORY STATS\nDBSIZE\nDEL warmup\nECHO x\n' |
+    redis-cli -s "$socket" >/dev/null
 before=$(info used_memory)
 rss_before=$(info used_memory_rss)
 # Same keys and values as lab2_store: value i is VALUE_SIZE copies of the letter 'a' + i % 26.
-letters=abcdefghijklmnopqrstuvwxyz
-for ((i = 0; i < keys; i++)); do
-    printf 'SET key:%d %s\n' "$i" "$(printf "%${value_size}s" | tr ' ' "${letters:i%26:1}")"
-done | redis-cli -s "$socket" >/dev/null
+# One awk writes every command in RESP and redis-cli --pipe sends them without waiting for each
+# reply, so a million keys load in seconds.
+# Usage: commands FIRST STEP VALUE_SIZE (VALUE_SIZE -1: DEL instead of SET)
+commands() {
+    awk -v keys="$keys" -v first="$1" -v step="$2" -v size="$3" 'BEGIN {
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        for (l = 0; l < 26 && size >= 0; l++) {
+            value[l] = ""
+            for (n = 0; n < size; n++) value[l] = value[l] substr(letters, l + 1, 1)
+        }
+        for (i = first; i < keys; i += step) {
+            key = "key:" i
+            if (size < 0) {
+                printf "*2\r\n$3\r\nDEL\r\n$%d\r\n%s\r\n", length(key), key
+            } else {
+                printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n",
+                       length(key), key, size, value[i % 26]
+            }
+        }
+    }'
+}
+commands 0 1 "$value_size" | redis-cli -s "$socket" --pipe >/dev/null
 after=$(info used_memory)
 echo "== redis-server with the same $keys keys"
 printf '  %-40s %12d B\n' "used_memory growth (INFO memory)" $((after - before))
@@ -40,8 +60,7 @@ printf '  %-40s %12d B\n' "used_memory growth per key" $(((after - before) / key
 printf '  %-40s %12s B\n' "MEMORY USAGE key:1" "$(redis-cli -s "$socket" memory usage key:1)"
 printf '  %-40s %12s B\n' "MEMORY STATS keys.bytes-per-key" "$(stat keys.bytes-per-key)"
 printf '  %-40s %12d B\n' "used_memory_rss growth" $(($(info used_memory_rss) - rss_before))
-for ((i = 0; i < keys; i += 10)); do printf 'DEL key:%d\n' "$i"; done |
-    redis-cli -s "$socket" >/dev/null
+commands 0 10 -1 | redis-cli -s "$socket" --pipe >/dev/null
 deleted=$(info used_memory)
 echo "== after deleting every 10th key ($(redis-cli -s "$socket" dbsize) keys left)"
 printf '  %-40s %12d B\n' "used_memory growth (INFO memory)" $((deleted - before))

@@ -120,7 +120,7 @@ bool verify(const Options& options, store::Keyspace& keyspace, store::TimePoint 
     }
     // Any other live key (a deleted or expired one come back) is unexpected.
     std::size_t live = 0;
-    keyspace.for_each([&](std::string_view, const store::Entry&) { ++live; });
+    keyspace.for_each([&](std::string_view, const store::EntryView&) { ++live; });
     const std::size_t extra = live - present;
     std::printf("verified %zu keys: %zu wrong or missing, %zu unexpected, %zu with a deadline\n",
                 options.keys, wrong, extra, deadlines);

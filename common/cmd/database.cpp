@@ -3,6 +3,7 @@
 #include "cmd/database.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 namespace cmd {
@@ -34,23 +35,27 @@ bool Database::expire_if_needed(std::string_view key) {
     return stats.expired_keys != before;
 }
 
-std::size_t Database::active_expire(std::size_t max_keys) {
-    // for_each() hides expired entries, so the keyspace is shown a time before every deadline
-    // while we collect the ones that have passed `now`. Redis samples 20 keys of its separate
-    // `expires` table per round; without such a table this walks every key: O(n) per call.
-    const store::TimePoint now = command_clock_.now();
-    std::vector<std::string> expired;
-    command_clock_.pin(store::TimePoint::min());
-    keyspace_.for_each([&](std::string_view key, const store::Entry& entry) {
-        if (expired.size() < max_keys && entry.deadline && now > *entry.deadline) {
-            expired.emplace_back(key);
+ActiveExpireStats Database::active_expire(std::chrono::microseconds budget) {
+    using SteadyClock = std::chrono::steady_clock;
+    const auto start = SteadyClock::now();
+    ActiveExpireStats cycle;
+    while (keyspace_.expiring_count() > 0) {
+        const store::ExpireSample sample = keyspace_.expire_some(active_expire_keys_per_loop);
+        ++cycle.loops;
+        cycle.keys_checked += sample.checked;
+        cycle.keys_expired += sample.expired;
+        if (cycle.loops % active_expire_loops_per_time_check == 0 &&
+            SteadyClock::now() - start >= budget) {
+            cycle.stopped_for_time = true;
+            break;
         }
-    });
-    command_clock_.pin(now);
-    for (const std::string& key : expired)
-        expire_if_needed(key);
-    command_clock_.unfreeze();
-    return expired.size();
+        // A loop that found only empty buckets says nothing about the stale share: go on.
+        if (sample.checked > 0 &&
+            sample.expired * 100 / sample.checked <= active_expire_acceptable_stale_percent) {
+            break;
+        }
+    }
+    return cycle;
 }
 
 void Database::signal_key_ready(std::string_view key) {

@@ -3,6 +3,7 @@
 // became ready for blocked clients (lab 6). Introduced in lab 5.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,14 @@
 #include "store/keyspace.hpp"
 
 namespace cmd {
+
+/// What one active expiry cycle did (Database::active_expire()).
+struct ActiveExpireStats {
+    std::size_t loops = 0;          ///< calls of Keyspace::expire_some()
+    std::size_t keys_checked = 0;   ///< keys with a deadline looked at
+    std::size_t keys_expired = 0;   ///< of those, expired and removed
+    bool stopped_for_time = false;  ///< the budget ran out before a loop found few expired keys
+};
 
 /// Counters INFO stats shows for the keyspace; CONFIG RESETSTAT zeroes them.
 struct KeyspaceStats {
@@ -70,10 +79,24 @@ public:
     /// they name before they run.
     bool expire_if_needed(std::string_view key);
 
-    /// Active expiry (Redis's activeExpireCycle, simplified): removes up to `max_keys` keys
-    /// whose deadline has passed, reporting each. The server calls it `hz` times a second.
-    /// Returns how many it removed.
-    std::size_t active_expire(std::size_t max_keys);
+    /// Keys a loop of active expiry looks at (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
+    static constexpr std::size_t active_expire_keys_per_loop = 20;
+    /// Another loop runs while more than this percentage of a loop's keys had expired
+    /// (ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE): below it, expired keys are rare enough to be left
+    /// to lazy expiry and the next cycle.
+    static constexpr std::size_t active_expire_acceptable_stale_percent = 10;
+    /// The time budget is checked once every this many loops, as in Redis: a loop costs about a
+    /// microsecond, a clock reading a good part of that.
+    static constexpr std::size_t active_expire_loops_per_time_check = 16;
+
+    /// Active expiry, Redis's activeExpireCycle (its "slow" cycle, run by the cron): loops of
+    /// Keyspace::expire_some(20), each continuing the walk of the expiry index where the last
+    /// one stopped, repeated while more than 10% of a loop's keys had expired, until `budget`
+    /// is spent (checked every 16 loops, so a zero budget still runs 16). Each expired key is
+    /// reported to the listener and counted in expired_keys. The time the keys are judged by
+    /// is the command clock's: the Dispatcher freezes it around the whole cycle, where Redis
+    /// reads the time again for each loop (a cycle lasts a quarter of a cron period at most).
+    ActiveExpireStats active_expire(std::chrono::microseconds budget);
 
     void set_expired_listener(ExpiredListener listener) { expired_listener_ = std::move(listener); }
 
@@ -109,8 +132,6 @@ private:
         [[nodiscard]] store::TimePoint now() const override;
         void freeze() { frozen_ = source_.now(); }
         void unfreeze() { frozen_.reset(); }
-        /// Makes now() return `time` until unfreeze(): lets active expiry see expired entries.
-        void pin(store::TimePoint time) { frozen_ = time; }
 
     private:
         const store::Clock& source_;

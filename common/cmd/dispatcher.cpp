@@ -184,10 +184,10 @@ void Dispatcher::time_out_blocked(Session& session, std::string& out) {
     session.blocked.reset();
 }
 
-std::size_t Dispatcher::active_expire(std::size_t max_keys) {
+ActiveExpireStats Dispatcher::active_expire(std::chrono::microseconds budget) {
     const FrozenTime frozen{state_.db};
     propagating_ = true;
-    return state_.db.active_expire(max_keys);
+    return state_.db.active_expire(budget);
 }
 
 void Dispatcher::propagate(std::span<const std::string_view> argv) {

@@ -2,6 +2,7 @@
 // does), runs its handler, and propagates what changed data. Introduced in lab 5.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -53,9 +54,9 @@ public:
     /// Lab 6: the block's deadline passed: writes the timeout reply, clears `session.blocked`.
     void time_out_blocked(Session& session, std::string& out);
 
-    /// Active expiry for the server's cron: Database::active_expire() with the clock frozen,
-    /// propagating each expired key as DEL.
-    std::size_t active_expire(std::size_t max_keys);
+    /// Active expiry for the server's cron: Database::active_expire(budget) with the clock
+    /// frozen for the whole cycle, propagating each expired key as DEL.
+    ActiveExpireStats active_expire(std::chrono::microseconds budget);
 
     [[nodiscard]] const CommandTable& table() const { return table_; }
     [[nodiscard]] ServerState& state() { return state_; }

@@ -183,7 +183,7 @@ void keyspace_section(Context& ctx, std::string& out) {
     const long long now = ctx.now().time_since_epoch().count();
     long long expires = 0;
     long long total_ttl = 0;
-    ctx.db.keyspace().for_each([&](std::string_view, const store::Entry& entry) {
+    ctx.db.keyspace().for_each([&](std::string_view, const store::EntryView& entry) {
         if (!entry.deadline) return;
         ++expires;
         total_ttl += std::max(entry.deadline->time_since_epoch().count() - now, 0LL);

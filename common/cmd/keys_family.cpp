@@ -52,7 +52,7 @@ void keys_command(Context& ctx) {
     const std::string_view pattern = ctx.argv[1];
     const bool everything = pattern == "*";
     std::vector<std::string> keys;
-    ctx.db.keyspace().for_each([&](std::string_view key, const store::Entry&) {
+    ctx.db.keyspace().for_each([&](std::string_view key, const store::EntryView&) {
         if (everything || glob_match(pattern, key)) keys.emplace_back(key);
     });
     ctx.reply.array_header(keys.size());
@@ -113,7 +113,7 @@ void randomkey_command(Context& ctx) {
     // Reservoir sampling over one pass: the keyspace offers no random access (README.md).
     std::optional<std::string> chosen;
     std::size_t seen = 0;
-    ctx.db.keyspace().for_each([&](std::string_view key, const store::Entry&) {
+    ctx.db.keyspace().for_each([&](std::string_view key, const store::EntryView&) {
         ++seen;
         if (std::uniform_int_distribution<std::size_t>{0, seen - 1}(ctx.state.random) == 0) {
             chosen.emplace(key);

@@ -23,7 +23,7 @@ ScanBatch scan_keys(const store::Keyspace& keyspace, std::uint64_t cursor, std::
     // Pass 1: the `count` smallest hashes at or after the cursor, in a max-heap whose top
     // becomes the last hash of this batch.
     std::priority_queue<std::uint64_t> smallest;
-    keyspace.for_each([&](std::string_view key, const store::Entry&) {
+    keyspace.for_each([&](std::string_view key, const store::EntryView&) {
         const std::uint64_t hash = scan_hash(key);
         if (hash < cursor) return;
         if (smallest.size() < count) {
@@ -40,7 +40,7 @@ ScanBatch scan_keys(const store::Keyspace& keyspace, std::uint64_t cursor, std::
     // Pass 2: every key in [cursor, last], ties with `last` included, in hash order.
     std::vector<std::pair<std::uint64_t, std::string_view>> selected;
     bool more = false;
-    keyspace.for_each([&](std::string_view key, const store::Entry&) {
+    keyspace.for_each([&](std::string_view key, const store::EntryView&) {
         const std::uint64_t hash = scan_hash(key);
         if (hash > last) {
             more = true;

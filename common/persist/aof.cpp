@@ -174,7 +174,7 @@ RewriteStats rewrite_aof(const store::Keyspace& keyspace, const std::filesystem:
         file.write(encoded);
         ++stats.commands;
     };
-    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
+    keyspace.for_each([&](std::string_view key, const store::EntryView& entry) {
         const std::string ms =
             entry.deadline ? std::to_string(entry.deadline->time_since_epoch().count()) : "";
         if (const auto* text = std::get_if<std::string>(&entry.value)) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -172,12 +173,19 @@ std::string describe_syntax_error(const Json::parse_error& error) {
 
 SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::filesystem::path& path,
                                 store::TimePoint now) {
-    // Views into the keyspace, valid while it does not change: nothing is copied but pointers.
-    std::vector<std::pair<std::string_view, const store::Entry*>> entries;
-    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
-        entries.emplace_back(key, &entry);
+    // Views into the keyspace, valid while it does not change: nothing is copied but pointers
+    // and deadlines.
+    struct Item {
+        std::string_view key;
+        const store::Value* value;
+        std::optional<store::TimePoint> deadline;
+    };
+    std::vector<Item> entries;
+    keyspace.for_each([&](std::string_view key, const store::EntryView& entry) {
+        entries.push_back(Item{key, &entry.value, entry.deadline});
     });
-    std::sort(entries.begin(), entries.end());
+    std::sort(entries.begin(), entries.end(),
+              [](const Item& left, const Item& right) { return left.key < right.key; });
 
     AtomicFile file{path};
     const OrderedJson header{{"format", snapshot_format_name},
@@ -190,11 +198,11 @@ SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::file
     head.pop_back();  // the closing '}'
     file.write(head + ",\"entries\":[\n");
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        const auto& [key, entry] = entries[i];
+        const auto& [key, value, deadline] = entries[i];
         OrderedJson item{{"key", bytes_to_json(key)},
-                         {"type", store::type_name(store::type_of(entry->value))},
-                         {"value", value_to_json(entry->value)}};
-        if (entry->deadline) item["expires_at_ms"] = to_unix_ms(*entry->deadline);
+                         {"type", store::type_name(store::type_of(*value))},
+                         {"value", value_to_json(*value)}};
+        if (deadline) item["expires_at_ms"] = to_unix_ms(*deadline);
         file.write(item.dump());
         file.write(i + 1 < entries.size() ? ",\n" : "\n");
     }

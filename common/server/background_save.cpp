@@ -16,7 +16,7 @@ BackgroundSave::BackgroundSave(const store::Keyspace& keyspace, std::filesystem:
                                store::TimePoint now, std::uint64_t changes)
     : clock_{now}, copy_{clock_} {
     const auto start = SteadyClock::now();
-    keyspace.for_each([this](std::string_view key, const store::Entry& entry) {
+    keyspace.for_each([this](std::string_view key, const store::EntryView& entry) {
         copy_.replace(key, entry.value, entry.deadline);
         ++keys_copied_;
     });

@@ -32,15 +32,12 @@ using SteadyClock = std::chrono::steady_clock;
 // Redis's error for a connection over maxclients, sent before closing it.
 constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
 
-// Active expiry's budget per cron tick: at most this many expired keys are removed. Redis's
-// activeExpireCycle samples 20 keys with a deadline per loop and loops while more than a
-// quarter of them had expired, for at most 25% of the period. Our Database::active_expire()
-// walks the whole keyspace on each call (the store has no table of keys with deadlines, see
-// the chapter), so the cron calls it once per tick, with room for ten of Redis's loops...
-constexpr std::size_t expire_keys_per_tick = 200;
-// ...and, because a walk of a million keys takes tens of milliseconds under the lock, no more
-// often than keeps it under a tenth of the time: after a walk of d, the next waits 10 d.
-constexpr int active_expire_time_share = 10;
+// Active expiry may use this share of each cron period (Redis's
+// ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC): with hz 10, 25 ms of every 100. The cycle samples the
+// keys with a deadline in loops of 20 and stops early once a loop finds at most 10% of them
+// expired, so on a keyspace with few expired keys it costs microseconds, however many keys
+// there are; only a backlog of expired keys makes it use the whole share.
+constexpr int active_expire_time_percent = 25;
 
 }  // namespace
 
@@ -284,11 +281,8 @@ std::chrono::milliseconds BlockingServer::cron_tick() {
     const std::scoped_lock lock{command_mutex_};
     const auto period = std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)};
     if (stopping_) return period;
-    const auto start = SteadyClock::now();
-    if (start >= next_active_expire_) {
-        (void)dispatcher_.active_expire(expire_keys_per_tick);
-        next_active_expire_ = start + (SteadyClock::now() - start) * active_expire_time_share;
-    }
+    const std::chrono::microseconds period_us = period;  // before the division: hz up to 500
+    (void)dispatcher_.active_expire(period_us * active_expire_time_percent / 100);
     persistence_.cron(clock_.now());
     return period;
 }

@@ -134,7 +134,6 @@ private:
     // Set by SHUTDOWN on a client thread, read by the accepting thread.
     std::atomic<bool> shutdown_requested_{false};
     std::chrono::steady_clock::time_point last_signal_save_try_{};
-    std::chrono::steady_clock::time_point next_active_expire_{};  // cron thread only
 
     std::optional<net::Listener> listener_;
     net::FileDescriptor wake_read_;  // a pipe that interrupts the accept loop's ppoll()

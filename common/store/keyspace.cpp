@@ -1,5 +1,6 @@
-// The keyspace of lab 2: lazy expiry and memory accounting over std::unordered_map. Lab 6 adds
-// typed values, typed lookups and in-place edits of lists and sets.
+// The keyspace of lab 2: lazy expiry and memory accounting over std::unordered_map, with the
+// deadlines in an index of their own that active expiry samples. Lab 6 adds typed values, typed
+// lookups and in-place edits of lists and sets.
 #include "store/keyspace.hpp"
 
 #include <algorithm>
@@ -14,10 +15,32 @@ namespace {
 // A node of libstdc++'s unordered_map: the link to the next node and the key/value pair. It holds
 // no cached hash code: libstdc++ caches one only for hashers it considers slow (its own
 // std::hash<std::string>), and treats a user-supplied hasher such as Keyspace::Hash as fast.
-// Since lab 6 the Entry holds a std::variant<std::string, List, Set>, as large as its largest
-// alternative plus an index, so every key's node grew, strings included (docs/lab2_store.md).
+// Since lab 6 the value is a std::variant<std::string, List, Set>, as large as its largest
+// alternative plus an index; the deadline is not in the node but in the expiry index
+// (docs/lab2_store.md).
 constexpr std::size_t node_bytes =
-    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Entry>));
+    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string, Value>));
+
+// A node of the expiry index: the link, the pointer to the key and the deadline, three words like
+// Redis's dictEntry, and no cached hash code (KeyPointerHash is a user-supplied hasher). Only
+// keys with a deadline have one.
+constexpr std::size_t index_node_bytes =
+    malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::string* const, TimePoint>));
+
+// A hash table's bucket array: one pointer per bucket, in one heap block. A table of one bucket
+// (a new or never-filled one) uses a pointer inside the table object and allocates nothing.
+std::size_t bucket_array_bytes(std::size_t bucket_count) {
+    return bucket_count > 1 ? malloc_chunk(bucket_count * sizeof(void*)) : 0;
+}
+
+// Redis's activeExpireCycle stops a loop after 20 buckets per key it wanted: empty buckets are
+// cheap to skip, but a nearly empty table must not make one loop walk all of them.
+constexpr std::size_t buckets_per_key_checked = 20;
+
+// Redis resizes a table that fell under 10% full (HASHTABLE_MIN_FILL); std::unordered_map never
+// shrinks by itself, and a sparse index makes expire_some() walk empty buckets.
+constexpr std::size_t min_fill_percent = 10;
+constexpr std::size_t min_buckets_to_shrink = 64;
 
 // An empty string is a value (SET k ""); an empty list or set is not, and Redis deletes the key.
 bool is_empty_aggregate(const Value& value) {
@@ -30,26 +53,30 @@ bool is_empty_aggregate(const Value& value) {
 
 Keyspace::Keyspace(const Clock& clock) : clock_{clock} {}
 
+std::size_t Keyspace::node_cost(const std::string& key, const Value& value) {
+    return node_bytes + string_heap_bytes(key) + heap_bytes(value);
+}
+
 std::size_t Keyspace::entry_cost(const std::string& key, const Entry& entry) {
-    return node_bytes + string_heap_bytes(key) + heap_bytes(entry.value);
+    return node_cost(key, entry.value) + (entry.deadline ? index_node_bytes : 0);
 }
 
 void Keyspace::set(std::string_view key, std::string_view value,
                    std::optional<TimePoint> deadline) {
     auto position = map_.find(key);
     if (position == map_.end()) {
-        position = map_.emplace(std::string{key}, Entry{std::string{value}, deadline}).first;
+        position = map_.emplace(std::string{key}, std::string{value}).first;
     } else {
         // Reuse the existing node and, when it already holds a large enough string, its buffer.
-        entry_bytes_ -= entry_cost(position->first, position->second);
-        if (auto* text = std::get_if<std::string>(&position->second.value)) {
+        entry_bytes_ -= node_cost(position->first, position->second);
+        if (auto* text = std::get_if<std::string>(&position->second)) {
             text->assign(value);
         } else {
-            position->second.value = std::string{value};
+            position->second = std::string{value};
         }
-        position->second.deadline = deadline;
     }
-    entry_bytes_ += entry_cost(position->first, position->second);
+    entry_bytes_ += node_cost(position->first, position->second);
+    set_deadline(*position, deadline);
 }
 
 void Keyspace::replace(std::string_view key, Value value, std::optional<TimePoint> deadline) {
@@ -59,12 +86,13 @@ void Keyspace::replace(std::string_view key, Value value, std::optional<TimePoin
     }
     auto position = map_.find(key);
     if (position == map_.end()) {
-        position = map_.emplace(std::string{key}, Entry{std::move(value), deadline}).first;
+        position = map_.emplace(std::string{key}, std::move(value)).first;
     } else {
-        entry_bytes_ -= entry_cost(position->first, position->second);
-        position->second = Entry{std::move(value), deadline};
+        entry_bytes_ -= node_cost(position->first, position->second);
+        position->second = std::move(value);
     }
-    entry_bytes_ += entry_cost(position->first, position->second);
+    entry_bytes_ += node_cost(position->first, position->second);
+    set_deadline(*position, deadline);
 }
 
 std::optional<std::string_view> Keyspace::get(std::string_view key) {
@@ -76,15 +104,16 @@ std::optional<std::string_view> Keyspace::get(std::string_view key) {
 std::optional<Type> Keyspace::type(std::string_view key) {
     const auto position = find_live(key);
     if (position == map_.end()) return std::nullopt;
-    return type_of(position->second.value);
+    return type_of(position->second);
 }
 
 std::optional<Entry> Keyspace::take(std::string_view key) {
     const auto position = find_live(key);
     if (position == map_.end()) return std::nullopt;
-    entry_bytes_ -= entry_cost(position->first, position->second);
-    Entry entry = std::move(position->second);
-    map_.erase(position);
+    // The cost is the node's before the value moves out: nothing is asked of a moved-from value.
+    entry_bytes_ -= node_cost(position->first, position->second);
+    Entry entry{std::move(position->second), deadline_of(key)};
+    unlink(position);
     return entry;
 }
 
@@ -102,51 +131,81 @@ bool Keyspace::exists(std::string_view key) {
 bool Keyspace::expire_at(std::string_view key, TimePoint deadline) {
     const auto position = find_live(key);
     if (position == map_.end()) return false;
-    position->second.deadline = deadline;
+    set_deadline(*position, deadline);
     return true;
 }
 
 bool Keyspace::persist(std::string_view key) {
     const auto position = find_live(key);
-    if (position == map_.end() || !position->second.deadline) return false;
-    position->second.deadline.reset();
-    return true;
+    return position != map_.end() && drop_deadline(key);
 }
 
 std::optional<TimePoint> Keyspace::deadline(std::string_view key) {
     const auto position = find_live(key);
     if (position == map_.end()) return std::nullopt;
-    return position->second.deadline;
+    return deadline_of(key);
 }
 
 void Keyspace::clear() {
+    expires_.clear();  // first: its entries point at map_'s keys
     map_.clear();
     entry_bytes_ = 0;
+    expires_cursor_ = 0;
 }
 
-void Keyspace::for_each(const std::function<void(std::string_view, const Entry&)>& visit) const {
-    for (const auto& [key, entry] : map_) {
-        if (!is_expired(entry)) visit(key, entry);
+ExpireSample Keyspace::expire_some(std::size_t max_keys_checked) {
+    ExpireSample sample;
+    shrink_sparse_index();
+    if (expires_.empty()) return sample;
+    const TimePoint now = clock_.now();
+    const std::size_t wanted = std::min(max_keys_checked, expires_.size());
+    const std::size_t max_buckets = wanted * buckets_per_key_checked;
+    for (std::size_t visited = 0; sample.checked < wanted && visited < max_buckets; ++visited) {
+        // Nothing in the walk inserts, so the bucket count is fixed while it runs; but another
+        // change since the last call may have rehashed the index. Its buckets then hold other
+        // keys, and the walk simply goes on (or starts again at 0 if the table shrank), as
+        // Redis's does after a resize: some keys are seen twice, some wait for the next round.
+        if (expires_cursor_ >= expires_.bucket_count()) expires_cursor_ = 0;
+        const std::size_t bucket = expires_cursor_++;
+        for (auto position = expires_.begin(bucket); position != expires_.end(bucket);) {
+            const auto [key, deadline] = *position;
+            ++position;  // before the removal: erasing a node leaves the others' iterators valid
+            ++sample.checked;
+            if (now > deadline && remove_expired(*key)) ++sample.expired;
+        }
+    }
+    return sample;
+}
+
+void Keyspace::for_each(
+    const std::function<void(std::string_view, const EntryView&)>& visit) const {
+    const TimePoint now = clock_.now();
+    for (const auto& [key, value] : map_) {
+        const auto deadline = deadline_of(key);
+        if (!(deadline && now > *deadline)) visit(key, EntryView{value, deadline});
     }
 }
 
 std::size_t Keyspace::used_bytes() const {
-    // The bucket array: one pointer per bucket, in one heap block.
-    return entry_bytes_ + malloc_chunk(map_.bucket_count() * sizeof(void*));
+    return entry_bytes_ + expires_.size() * index_node_bytes +
+           bucket_array_bytes(map_.bucket_count()) + bucket_array_bytes(expires_.bucket_count());
 }
 
 std::size_t Keyspace::recount_used_bytes() const {
+    // Counts the index through the keys, not through expires_.size(): an index entry whose key
+    // is gone, or a key counted twice, makes the two figures differ.
     std::size_t total = 0;
-    for (const auto& [key, entry] : map_)
-        total += entry_cost(key, entry);
-    return total + malloc_chunk(map_.bucket_count() * sizeof(void*));
+    for (const auto& [key, value] : map_)
+        total += node_cost(key, value) + (expires_.contains(&key) ? index_node_bytes : 0);
+    return total + bucket_array_bytes(map_.bucket_count()) +
+           bucket_array_bytes(expires_.bucket_count());
 }
 
 Keyspace::Map::iterator Keyspace::find_live(std::string_view key) {
     const auto position = map_.find(key);
     // A key with an open Edit handle is never expired under it (its node would dangle); with
     // the command clock frozen this cannot happen anyway, but a test's clock may move.
-    if (position != map_.end() && is_expired(position->second) && !is_open(*position)) {
+    if (position != map_.end() && is_expired(key) && !is_open(*position)) {
         erase(position);
         if (expired_listener_) expired_listener_(key);
         return map_.end();
@@ -154,14 +213,64 @@ Keyspace::Map::iterator Keyspace::find_live(std::string_view key) {
     return position;
 }
 
-bool Keyspace::is_expired(const Entry& entry) const {
+std::optional<TimePoint> Keyspace::deadline_of(std::string_view key) const {
+    if (expires_.empty()) return std::nullopt;  // most keyspaces: no second lookup at all
+    const auto position = expires_.find(key);
+    if (position == expires_.end()) return std::nullopt;
+    return position->second;
+}
+
+bool Keyspace::is_expired(std::string_view key) const {
     // As in Redis's keyIsExpired(): a key is still alive at its deadline, gone just after it.
-    return entry.deadline && clock_.now() > *entry.deadline;
+    const auto deadline = deadline_of(key);
+    return deadline && clock_.now() > *deadline;
+}
+
+void Keyspace::set_deadline(const Node& node, std::optional<TimePoint> deadline) {
+    // The pointer is to the node's own key, never to the caller's argument, which may not
+    // outlive the call. An existing entry for the key already points at this node's key.
+    if (deadline) {
+        expires_.insert_or_assign(&node.first, *deadline);
+    } else {
+        drop_deadline(node.first);
+    }
+}
+
+bool Keyspace::drop_deadline(std::string_view key) {
+    // erase() by a std::string_view is C++23; find() by one is C++20.
+    if (expires_.empty()) return false;
+    const auto position = expires_.find(key);
+    if (position == expires_.end()) return false;
+    expires_.erase(position);
+    return true;
 }
 
 void Keyspace::erase(Map::iterator position) {
-    entry_bytes_ -= entry_cost(position->first, position->second);
+    entry_bytes_ -= node_cost(position->first, position->second);
+    unlink(position);
+}
+
+void Keyspace::unlink(Map::iterator position) {
+    drop_deadline(position->first);
     map_.erase(position);
+}
+
+bool Keyspace::remove_expired(std::string_view key) {
+    const auto position = map_.find(key);
+    if (is_open(*position)) return false;
+    // `key` is the node's string, which erase() destroys: the listener hears a copy.
+    const std::string name{key};
+    erase(position);
+    if (expired_listener_) expired_listener_(name);
+    return true;
+}
+
+void Keyspace::shrink_sparse_index() {
+    const std::size_t buckets = expires_.bucket_count();
+    if (buckets < min_buckets_to_shrink || expires_.size() * 100 >= buckets * min_fill_percent) {
+        return;
+    }
+    expires_.rehash(0);  // the fewest buckets that hold size() keys at the maximum load factor
 }
 
 bool Keyspace::is_open(const Node& node) const {
@@ -176,7 +285,7 @@ void Keyspace::open_edit(Node& node) {
         ++open->handles;  // a second handle on the same key (LMOVE a a): the first one's cost
                           // stands
     } else {
-        open_edits_.push_back(OpenEdit{&node, 1, entry_cost(node.first, node.second)});
+        open_edits_.push_back(OpenEdit{&node, 1, node_cost(node.first, node.second)});
     }
 }
 
@@ -186,9 +295,9 @@ void Keyspace::close_edit(Node& node) {
     if (--open->handles > 0) return;
     const std::size_t cost_at_open = open->cost_at_open;
     open_edits_.erase(open);
-    entry_bytes_ += entry_cost(node.first, node.second);
+    entry_bytes_ += node_cost(node.first, node.second);
     entry_bytes_ -= cost_at_open;
-    if (is_empty_aggregate(node.second.value)) erase(map_.find(node.first));
+    if (is_empty_aggregate(node.second)) erase(map_.find(node.first));
 }
 
 }  // namespace store

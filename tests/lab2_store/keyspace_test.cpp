@@ -136,7 +136,8 @@ TEST_F(KeyspaceTest, ForEachSkipsExpiredKeysWithoutRemovingThem) {
     keyspace.set("dead", "2", clock.now() + 1ms);
     clock.advance(2ms);
     std::vector<std::string> seen;
-    keyspace.for_each([&](std::string_view key, const store::Entry&) { seen.emplace_back(key); });
+    keyspace.for_each(
+        [&](std::string_view key, const store::EntryView&) { seen.emplace_back(key); });
     EXPECT_EQ(seen, std::vector<std::string>{"live"});
     EXPECT_EQ(keyspace.size(), 2u);
 }
@@ -183,11 +184,19 @@ TEST_F(KeyspaceTest, EachSetAddsExactlyTheEntryCost) {
 }
 
 TEST_F(KeyspaceTest, AShortStringCostsOnlyItsNode) {
-    // Since lab 6 the node holds a std::variant; lists and sets keep their data behind a pointer.
+    // Since lab 6 the node holds a std::variant; lists and sets keep their data behind a pointer,
+    // and the deadline lives in the expiry index, not in the node.
     const std::size_t node = store::Keyspace::entry_cost("k", {"v", std::nullopt});
     EXPECT_EQ(node, store::malloc_chunk(sizeof(void*) +
-                                        sizeof(std::pair<const std::string, store::Entry>)));
-    EXPECT_EQ(node, 112u);  // docs/lab2_store.md, "Where the memory goes"
+                                        sizeof(std::pair<const std::string, store::Value>)));
+    EXPECT_EQ(node, 96u);  // docs/lab2_store.md, "Where the memory goes"
+}
+
+TEST_F(KeyspaceTest, ADeadlineCostsOneIndexNode) {
+    const std::size_t without = store::Keyspace::entry_cost("k", {"v", std::nullopt});
+    const std::size_t with = store::Keyspace::entry_cost("k", {"v", clock.now()});
+    // Link, pointer to the key, deadline: 24 bytes, a 32-byte malloc chunk.
+    EXPECT_EQ(with - without, 32u);
 }
 
 TEST_F(KeyspaceTest, LongStringsCostTheirHeapBlocks) {

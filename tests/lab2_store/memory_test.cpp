@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "store/clock.hpp"
@@ -18,9 +20,12 @@ TEST(ProcessMemory, ReadsNonZeroFigures) {
 #endif
 }
 
+enum class Deadlines { none, every_key };
+
 // The estimate models glibc's malloc, so it should match the heap growth the allocator itself
-// reports (mallinfo2) closely, for short and for long values.
-void expect_estimate_matches_heap(std::size_t keys, std::size_t value_size) {
+// reports (mallinfo2) closely, for short and for long values, and with the expiry index.
+void expect_estimate_matches_heap(std::size_t keys, std::size_t value_size,
+                                  Deadlines deadlines = Deadlines::none) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     GTEST_SKIP() << "sanitizers replace glibc's malloc, which the estimate models";
 #endif
@@ -29,7 +34,9 @@ void expect_estimate_matches_heap(std::size_t keys, std::size_t value_size) {
         store::ManualClock clock;
         store::Keyspace keyspace{clock};
         for (std::size_t i = 0; i < keys; ++i) {
-            keyspace.set("key:" + std::to_string(i), std::string(value_size, 'v'));
+            std::optional<store::TimePoint> deadline;
+            if (deadlines == Deadlines::every_key) deadline = clock.now() + std::chrono::hours{1};
+            keyspace.set("key:" + std::to_string(i), std::string(value_size, 'v'), deadline);
         }
         const double heap_growth =
             static_cast<double>(store::read_process_memory().heap_bytes - heap_before);
@@ -45,6 +52,10 @@ TEST(MemoryEstimate, MatchesHeapGrowthForShortValues) {
 
 TEST(MemoryEstimate, MatchesHeapGrowthForLongValues) {
     expect_estimate_matches_heap(10'000, 100);
+}
+
+TEST(MemoryEstimate, MatchesHeapGrowthWithADeadlineOnEveryKey) {
+    expect_estimate_matches_heap(10'000, 8, Deadlines::every_key);
 }
 
 }  // namespace

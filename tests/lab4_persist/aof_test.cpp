@@ -292,7 +292,7 @@ TEST_F(AofTest, RewriteKeepsTheDatasetAndShrinksTheFile) {
     store::Keyspace rebuilt{clock};
     (void)persist::load_aof(path, rebuilt);
     std::size_t live = 0;
-    rebuilt.for_each([&](std::string_view key, const store::Entry& entry) {
+    rebuilt.for_each([&](std::string_view key, const store::EntryView& entry) {
         ++live;
         EXPECT_EQ(keyspace.get(key), std::get<std::string>(entry.value));
         EXPECT_EQ(keyspace.deadline(key), entry.deadline);

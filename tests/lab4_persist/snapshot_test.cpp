@@ -90,7 +90,7 @@ TEST_F(SnapshotTest, RoundTripsEveryByteValueAndInvalidUtf8) {
     store::Keyspace loaded{clock};
     EXPECT_EQ(load(loaded).keys, keyspace.size());
     EXPECT_EQ(loaded.size(), keyspace.size());
-    keyspace.for_each([&](std::string_view key, const store::Entry& entry) {
+    keyspace.for_each([&](std::string_view key, const store::EntryView& entry) {
         EXPECT_EQ(loaded.get(key), std::get<std::string>(entry.value))
             << "key " << ::testing::PrintToString(key);
     });

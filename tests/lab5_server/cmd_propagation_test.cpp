@@ -123,9 +123,8 @@ TEST_F(PropagationTest, ActivelyExpiredKeysArePropagatedAsDel) {
     given({"SET", "d", "1"});
     clock.advance(20ms);
     EXPECT_EQ(state.db.keyspace().size(), 4u);  // expired but not yet removed
-    EXPECT_EQ(dispatcher.active_expire(1), 1u);
-    EXPECT_EQ(dispatcher.active_expire(100), 1u);
-    EXPECT_EQ(dispatcher.active_expire(100), 0u);
+    EXPECT_EQ(dispatcher.active_expire(1s).keys_expired, 2u);
+    EXPECT_EQ(dispatcher.active_expire(1s).keys_expired, 0u);
     EXPECT_EQ(state.db.keyspace().size(), 2u);
     std::vector<std::string> deleted = sink.commands;
     std::sort(deleted.begin(), deleted.end());
