@@ -35,8 +35,9 @@ constexpr auto no_throw = asio::experimental::as_tuple(asio::use_awaitable);
 // Redis's error for a connection over maxclients, sent before closing it.
 constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
 
-// Active expiry's budget per cron tick, in keys removed (see lab 5's cron).
-constexpr std::size_t expire_keys_per_tick = 200;
+// Active expiry's share of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC:
+// on the loop's one thread, every microsecond it takes is a microsecond no client is served.
+constexpr int active_expire_time_percent = 25;
 
 // A client that sent nothing for this long gives its empty input buffer back (Redis frees an
 // idle client's query buffer after 2 seconds).
@@ -213,8 +214,12 @@ void EventLoopServer::stop() {
         client->kill();
 }
 
+std::chrono::microseconds EventLoopServer::cron_period() const {
+    return std::chrono::microseconds{1'000'000 / std::max(1, state_.config.hz)};
+}
+
 void EventLoopServer::cron_tick() {
-    (void)dispatcher_.active_expire(expire_keys_per_tick);
+    (void)dispatcher_.active_expire(cron_period() * active_expire_time_percent / 100);
     persistence_.cron(clock_.now());
     const store::TimePoint now = clock_.now();
     for (auto& [id, client] : clients_) {

@@ -6,6 +6,7 @@
 // the sockets and the timers live behind `Loop`, defined in event_loop_server.cpp.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -109,6 +110,7 @@ private:
     // Closes the listener and every client, cancels the timers: run() returns.
     void stop();
     void cron_tick();
+    [[nodiscard]] std::chrono::microseconds cron_period() const;  // 1 s / hz
 
     server::Logger& log_;
     server::ServerSettings settings_;
