@@ -242,90 +242,38 @@ void EventLoopServer::task_failed(std::string_view what, const std::exception_pt
 // --- What clients call ---
 
 cmd::Outcome EventLoopServer::run_command(Client& client, std::span<const std::string_view> argv) {
-    if (const auto refusal = write_refusal(argv)) {
+    if (const auto refusal = persistence_.write_refusal(argv)) {
         resp::Writer{client.output, client.session.protocol}.error(*refusal);
         return cmd::Outcome::replied;
     }
     const cmd::Outcome outcome = dispatcher_.execute(client.session, argv, client.output);
-    if (outcome == cmd::Outcome::blocked) park(client);
+    if (outcome == cmd::Outcome::blocked) blocked_.park(client, client.session.blocked->keys);
     serve_blocked_clients();
     return outcome;
 }
 
-void EventLoopServer::park(Client& client) {
-    std::vector<std::string_view> registered;  // BLPOP k k 0 waits once in k's FIFO
-    for (const std::string& key : client.session.blocked->keys) {
-        if (std::find(registered.begin(), registered.end(), key) != registered.end()) continue;
-        registered.push_back(key);
-        auto position = blocked_on_key_.find(key);
-        if (position == blocked_on_key_.end()) {
-            position = blocked_on_key_.emplace(key, std::deque<Client*>{}).first;
-        }
-        position->second.push_back(&client);
-    }
-}
-
 void EventLoopServer::serve_blocked_clients() {
-    if (blocked_on_key_.empty()) {
-        (void)state_.db.take_ready_keys();  // nobody waits: forget what was signalled
-        return;
-    }
-    for (std::vector<std::string> ready = state_.db.take_ready_keys(); !ready.empty();
-         ready = state_.db.take_ready_keys()) {
-        for (const std::string& key : ready) {
-            const auto position = blocked_on_key_.find(key);
-            if (position == blocked_on_key_.end()) continue;
-            // A copy: serving a client removes it from every FIFO, this one included.
-            const std::vector<Client*> waiting{position->second.begin(), position->second.end()};
-            for (Client* client : waiting) {
-                if (!client->session.blocked) continue;
-                if (state_.db.keyspace().find<store::List>(key).access != store::Access::found) {
-                    break;  // the list is empty (deleted) or no longer a list: stop for this key
-                }
-                if (dispatcher_.retry_blocked(client->session, client->output) ==
-                    cmd::Outcome::replied) {
-                    forget_blocked(*client);
-                    client->wake_served();
-                }
-            }
+    blocked_.serve(state_.db, [this](Client& client) {
+        if (dispatcher_.retry_blocked(client.session, client.output) != cmd::Outcome::replied) {
+            return false;
         }
-    }
-}
-
-void EventLoopServer::forget_blocked(Client& client) {
-    for (auto position = blocked_on_key_.begin(); position != blocked_on_key_.end();) {
-        auto& queue = position->second;
-        queue.erase(std::remove(queue.begin(), queue.end(), &client), queue.end());
-        position = queue.empty() ? blocked_on_key_.erase(position) : std::next(position);
-    }
+        client.wake_served();
+        return true;
+    });
 }
 
 void EventLoopServer::time_out(Client& client) {
-    forget_blocked(client);
+    blocked_.forget(client);
     dispatcher_.time_out_blocked(client.session, client.output);
 }
 
 void EventLoopServer::drop_block(Client& client) {
-    forget_blocked(client);
+    blocked_.forget(client);
     client.session.blocked.reset();
 }
 
 void EventLoopServer::client_closed(Client& client) {
     clients_.erase(client.session.id);
-}
-
-std::optional<std::string> EventLoopServer::write_refusal(
-    std::span<const std::string_view> argv) const {
-    auto refusal = persistence_.disk_error();
-    if (!refusal || argv.empty()) return std::nullopt;
-    // As Redis's processCommand(): unknown commands, wrong arity and missing AUTH are the
-    // dispatcher's to answer first; then write commands (and PING) get MISCONF.
-    const cmd::Command* command = dispatcher_.table().find(argv[0]);
-    if (command == nullptr || command->is_container() || !command->accepts(argv.size())) {
-        return std::nullopt;
-    }
-    if (!command->flags.has(cmd::Flag::write) && command->name != "ping") return std::nullopt;
-    return refusal;
 }
 
 // --- cmd::ServerControl ---

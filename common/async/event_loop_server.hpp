@@ -23,6 +23,7 @@
 #include "cmd/dispatcher.hpp"
 #include "cmd/server_control.hpp"
 #include "cmd/server_state.hpp"
+#include "server/blocked_queues.hpp"
 #include "server/log.hpp"
 #include "server/persistence.hpp"
 #include "server/program.hpp"
@@ -101,12 +102,8 @@ public:
 private:
     struct Loop;  // the io_context, acceptor, signals and cron timer (event_loop_server.cpp)
 
-    [[nodiscard]] std::optional<std::string> write_refusal(
-        std::span<const std::string_view> argv) const;
-    // Redis's handleClientsBlockedOnKeys(), as in lab 5, minus the lock and the threads.
+    // After each command: serves the clients parked on the keys it made ready.
     void serve_blocked_clients();
-    void park(Client& client);
-    void forget_blocked(Client& client);
     // Closes the listener and every client, cancels the timers: run() returns.
     void stop();
     void cron_tick();
@@ -122,8 +119,8 @@ private:
     bool stopping_ = false;
     int exit_status_ = 0;
 
-    // Per key, the clients blocked on it in arrival order (Redis's db->blocking_keys).
-    std::map<std::string, std::deque<Client*>, std::less<>> blocked_on_key_;
+    // Per key, the clients parked on it in arrival order (Redis's db->blocking_keys).
+    server::BlockedQueues<Client> blocked_;
     // Every connected client by id (CLIENT LIST's order). The coroutines hold them too.
     std::map<std::uint64_t, std::shared_ptr<Client>> clients_;
     std::uint64_t next_client_id_ = 1;

@@ -26,7 +26,7 @@ using SteadyClock = std::chrono::steady_clock;
 // must not run the parent's atexit handlers or destructors (they would flush the parent's
 // buffers twice, or close the parent's files' state).
 [[noreturn]] void run_child(const store::Keyspace& keyspace, const std::filesystem::path& path,
-                            store::TimePoint now, int report) {
+                            store::TimePoint now, int report, const sigset_t& mask) {
     // Only the report pipe is ours to keep: the listening socket, the clients' sockets, the
     // loop's epoll and signal pipe and the append-only file stay the parent's (Redis's child
     // closes its listeners too). And a SIGTERM or SIGINT sent to the child ends the child:
@@ -38,6 +38,7 @@ using SteadyClock = std::chrono::steady_clock;
     ::sigaction(SIGINT, &default_action, nullptr);
     ::sigaction(SIGTERM, &default_action, nullptr);
     ::sigaction(SIGUSR1, &default_action, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);  // a signal that came meanwhile ends us now
 
     std::string message;
     int status = 0;
@@ -63,16 +64,27 @@ ForkedSave::ForkedSave(const store::Keyspace& keyspace, const std::filesystem::p
     if (::pipe2(ends, O_CLOEXEC) != 0) {
         throw std::system_error{errno, std::generic_category(), "pipe"};
     }
+    // SIGINT and SIGTERM stay blocked across the fork, so one sent to the new child before
+    // it restored their default action stays pending instead of running the parent's handler
+    // in the child (which would tell the parent's loop to shut down).
+    sigset_t stop_signals;
+    sigset_t previous;
+    ::sigemptyset(&stop_signals);
+    ::sigaddset(&stop_signals, SIGINT);
+    ::sigaddset(&stop_signals, SIGTERM);
+    ::sigaddset(&stop_signals, SIGUSR1);
+    ::pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
     const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(ends[0]);
+        run_child(keyspace, path, now, ends[1], previous);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     if (pid < 0) {
         const int error = errno;
         ::close(ends[0]);
         ::close(ends[1]);
         throw std::system_error{error, std::generic_category(), "fork"};
-    }
-    if (pid == 0) {
-        ::close(ends[0]);
-        run_child(keyspace, path, now, ends[1]);
     }
     ::close(ends[1]);
     child_ = pid;

@@ -166,7 +166,7 @@ std::unique_lock<std::mutex> BlockingServer::lock_commands() {
 
 void BlockingServer::run_command(cmd::Session& session, std::span<const std::string_view> argv,
                                  std::string& out) {
-    if (const auto refusal = write_refusal(argv)) {
+    if (const auto refusal = persistence_.write_refusal(argv)) {
         resp::Writer{out, session.protocol}.error(*refusal);
         return;
     }
@@ -177,20 +177,7 @@ void BlockingServer::run_command(cmd::Session& session, std::span<const std::str
 
 void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out) {
     BlockedClient client{&session, &out};
-    {
-        std::vector<std::string_view> registered;  // BLPOP k k 0 waits once in k's FIFO
-        for (const std::string& key : session.blocked->keys) {
-            if (std::find(registered.begin(), registered.end(), key) != registered.end()) {
-                continue;
-            }
-            registered.push_back(key);
-            auto position = blocked_on_key_.find(key);
-            if (position == blocked_on_key_.end()) {
-                position = blocked_on_key_.emplace(key, std::deque<BlockedClient*>{}).first;
-            }
-            position->second.push_back(&client);
-        }
-    }
+    blocked_.park(client, session.blocked->keys);
     // The longest single wait: a far deadline (BLPOP k 1e15) must not overflow the
     // condition variable's clock arithmetic; the loop waits again.
     constexpr auto longest_wait = std::chrono::hours{1};
@@ -206,7 +193,7 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out)
         }
         const auto remaining = *deadline - clock_.now();
         if (remaining <= std::chrono::milliseconds{0}) {
-            forget_blocked(client);
+            blocked_.forget(client);
             dispatcher_.time_out_blocked(session, out);
             return;
         }
@@ -215,58 +202,22 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out)
     }
     if (!client.served) {
         // Stopping or killed: drop the block without a reply.
-        forget_blocked(client);
+        blocked_.forget(client);
         session.blocked.reset();
     }
 }
 
 void BlockingServer::serve_blocked_clients() {
     bool served_any = false;
-    for (std::vector<std::string> ready = state_.db.take_ready_keys(); !ready.empty();
-         ready = state_.db.take_ready_keys()) {
-        for (const std::string& key : ready) {
-            const auto position = blocked_on_key_.find(key);
-            if (position == blocked_on_key_.end()) continue;
-            // A copy: serving a client removes it from every FIFO, this one included.
-            const std::vector<BlockedClient*> waiting{position->second.begin(),
-                                                      position->second.end()};
-            for (BlockedClient* client : waiting) {
-                if (client->served) continue;
-                if (state_.db.keyspace().find<store::List>(key).access != store::Access::found) {
-                    break;  // the list is empty (deleted) or no longer a list: stop for this key
-                }
-                if (dispatcher_.retry_blocked(*client->session, *client->out) ==
-                    cmd::Outcome::replied) {
-                    client->served = true;
-                    forget_blocked(*client);
-                    served_any = true;
-                }
-            }
+    blocked_.serve(state_.db, [&](BlockedClient& client) {
+        if (dispatcher_.retry_blocked(*client.session, *client.out) != cmd::Outcome::replied) {
+            return false;
         }
-    }
+        client.served = true;
+        served_any = true;
+        return true;
+    });
     if (served_any) blocked_wakeup_.notify_all();
-}
-
-void BlockingServer::forget_blocked(const BlockedClient& client) {
-    for (auto position = blocked_on_key_.begin(); position != blocked_on_key_.end();) {
-        auto& queue = position->second;
-        queue.erase(std::remove(queue.begin(), queue.end(), &client), queue.end());
-        position = queue.empty() ? blocked_on_key_.erase(position) : std::next(position);
-    }
-}
-
-std::optional<std::string> BlockingServer::write_refusal(
-    std::span<const std::string_view> argv) const {
-    auto refusal = persistence_.disk_error();
-    if (!refusal || argv.empty()) return std::nullopt;
-    // As Redis's processCommand(): unknown commands, wrong arity and missing AUTH are the
-    // dispatcher's to answer first; then write commands (and PING) get MISCONF.
-    const cmd::Command* command = dispatcher_.table().find(argv[0]);
-    if (command == nullptr || command->is_container() || !command->accepts(argv.size())) {
-        return std::nullopt;
-    }
-    if (!command->flags.has(cmd::Flag::write) && command->name != "ping") return std::nullopt;
-    return refusal;
 }
 
 void BlockingServer::count_traffic(std::size_t bytes_in, std::size_t bytes_out) {

@@ -24,6 +24,7 @@
 #include "cmd/server_control.hpp"
 #include "cmd/server_state.hpp"
 #include "net/socket.hpp"
+#include "server/blocked_queues.hpp"
 #include "server/client_registry.hpp"
 #include "server/connection.hpp"
 #include "server/cron.hpp"
@@ -89,8 +90,6 @@ private:
                      std::string& out) override;
     void count_traffic(std::size_t bytes_in, std::size_t bytes_out) override;
 
-    [[nodiscard]] std::optional<std::string> write_refusal(
-        std::span<const std::string_view> argv) const;
     void accept_client();
     void serve_client(Client& client);
     [[nodiscard]] std::chrono::milliseconds cron_tick();
@@ -110,11 +109,9 @@ private:
     // FIFO of each of its keys and waits on blocked_wakeup_ until it is served, its deadline
     // passes (then the timeout reply), or the server stops or kills it (no reply).
     void wait_while_blocked(cmd::Session& session, std::string& out);
-    // Redis's handleClientsBlockedOnKeys(): after each command, for every key made ready,
-    // retries the clients blocked on it, oldest first, until one stays blocked because the
-    // list is empty; loops while the retries make more keys ready (BLMOVE pushes).
+    // After each command: serves the clients blocked on the keys it made ready
+    // (BlockedQueues::serve()) and wakes their threads.
     void serve_blocked_clients();
-    void forget_blocked(const BlockedClient& client);
 
     Logger& log_;
     ServerSettings settings_;
@@ -127,7 +124,7 @@ private:
     std::mutex command_mutex_;
     bool stopping_ = false;
     // Per key, the clients blocked on it in arrival order (Redis's db->blocking_keys).
-    std::map<std::string, std::deque<BlockedClient*>, std::less<>> blocked_on_key_;
+    BlockedQueues<BlockedClient> blocked_;
     // Woken after blocked clients were served, at shutdown and at CLIENT KILL; waited on with
     // command_mutex_ itself (a BasicLockable), which the waiting thread holds.
     std::condition_variable_any blocked_wakeup_;

@@ -246,6 +246,18 @@ std::optional<std::string> Persistence::disk_error() const {
     return std::nullopt;
 }
 
+std::optional<std::string> Persistence::write_refusal(
+    std::span<const std::string_view> argv) const {
+    auto refusal = disk_error();
+    if (!refusal || argv.empty()) return std::nullopt;
+    const cmd::Command* command = dispatcher_.table().find(argv[0]);
+    if (command == nullptr || command->is_container() || !command->accepts(argv.size())) {
+        return std::nullopt;
+    }
+    if (!command->flags.has(cmd::Flag::write) && command->name != "ping") return std::nullopt;
+    return refusal;
+}
+
 std::optional<std::string> Persistence::option_changed(std::string_view option) {
     try {
         if (cmd::equals_ignoring_case(option, "appendonly")) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,12 @@ public:
     /// points are configured (Redis's stop-writes-on-bgsave-error), or the last append to
     /// the append-only file failed. Nothing when writes are fine.
     [[nodiscard]] std::optional<std::string> disk_error() const;
+
+    /// The MISCONF error for `argv` while disk_error() holds, as Redis's processCommand()
+    /// decides: unknown commands, wrong arity and missing AUTH are the dispatcher's to answer
+    /// first; then write commands (and PING) are refused. Nothing when `argv` may run.
+    [[nodiscard]] std::optional<std::string> write_refusal(
+        std::span<const std::string_view> argv) const;
 
     /// After CONFIG SET: turns the append-only file on (rewriting it from the current data,
     /// as Redis does) or off, or reopens it with a new appendfsync policy. An error text when
