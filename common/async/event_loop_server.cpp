@@ -121,9 +121,13 @@ asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor,
 
 // Starts one of the loop's own tasks. Not asio::detached, which drops an exception: without
 // its accept loop, cron or signal handling the server is not whole, so a failure stops it.
-template <class Server>
-void spawn(asio::io_context& io, Server& server, std::string_view what,
-           asio::awaitable<void> task) {
+//
+// `task` is a callable returning the coroutine, not the coroutine itself: co_spawn keeps the
+// callable alive while the coroutine runs. A lambda coroutine called on the spot would be
+// destroyed at the end of the statement, and its captures (`this`) with it, while the
+// coroutine, still suspended, goes on using them (AddressSanitizer: stack-use-after-scope).
+template <class Server, class Task>
+void spawn(asio::io_context& io, Server& server, std::string_view what, Task task) {
     asio::co_spawn(io, std::move(task),
                    [&server, name = std::string{what}](const std::exception_ptr& failure) {
                        if (failure) server.task_failed(name, failure);
@@ -135,46 +139,46 @@ int EventLoopServer::run() {
                 " (one thread, an event loop over epoll; Ctrl-C stops)");
     Loop& loop = *loop_;
 
-    spawn(loop.io, *this, "the accept loop",
-          accept_loop(
-              loop.acceptor,
-              [this](asio::ip::tcp::socket socket) {
-                  ++state_.stats.total_connections_received;
-                  if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
-                      // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
-                      asio::error_code ignored;
-                      socket.non_blocking(true, ignored);
-                      socket.write_some(asio::buffer(max_clients_reached), ignored);
-                      ++state_.stats.rejected_connections;
-                      return;
-                  }
-                  asio::error_code ignored;
-                  socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
-                  socket.non_blocking(true, ignored);
-                  cmd::Session session;
-                  session.id = next_client_id_++;
-                  session.fd = socket.native_handle();
-                  session.peer_address = net::peer_address(session.fd);
-                  session.local_address = net::local_address(session.fd);
-                  session.created_at = session.last_interaction = clock_.now();
-                  session.authenticated = state_.config.requirepass.empty();
-                  auto client =
-                      std::make_shared<Client>(std::move(socket), std::move(session), *this);
-                  clients_.emplace(client->session.id, client);
-                  asio::co_spawn(loop_->io, client->serve(), asio::detached);
-              },
-              log_));
+    spawn(loop.io, *this, "the accept loop", [this, &loop] {
+        return accept_loop(
+            loop.acceptor,
+            [this](asio::ip::tcp::socket socket) {
+                ++state_.stats.total_connections_received;
+                if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
+                    // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
+                    asio::error_code ignored;
+                    socket.non_blocking(true, ignored);
+                    socket.write_some(asio::buffer(max_clients_reached), ignored);
+                    ++state_.stats.rejected_connections;
+                    return;
+                }
+                asio::error_code ignored;
+                socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
+                socket.non_blocking(true, ignored);
+                cmd::Session session;
+                session.id = next_client_id_++;
+                session.fd = socket.native_handle();
+                session.peer_address = net::peer_address(session.fd);
+                session.local_address = net::local_address(session.fd);
+                session.created_at = session.last_interaction = clock_.now();
+                session.authenticated = state_.config.requirepass.empty();
+                auto client =
+                    std::make_shared<Client>(std::move(socket), std::move(session), *this);
+                clients_.emplace(client->session.id, client);
+                asio::co_spawn(loop_->io, client->serve(), asio::detached);
+            },
+            log_);
+    });
 
     // The cron: Redis's serverCron, hz times a second.
     spawn(loop.io, *this, "the cron", [this]() -> asio::awaitable<void> {
         for (;;) {
-            loop_->cron.expires_after(
-                std::chrono::milliseconds{1000 / std::max(1, state_.config.hz)});
+            loop_->cron.expires_after(cron_period());
             const auto [error] = co_await loop_->cron.async_wait(no_throw);
             if (error || stopping_) co_return;
             cron_tick();
         }
-    }());
+    });
 
     // SIGINT and SIGTERM: save as configured and stop; if the save fails, keep serving and
     // try again a little later (or at the next signal).
@@ -196,7 +200,7 @@ int EventLoopServer::run() {
                 co_await retry.async_wait(no_throw);
             }
         }
-    }());
+    });
 
     loop.io.run();
     log_.notice("ready to exit, bye bye");
