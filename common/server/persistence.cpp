@@ -177,6 +177,10 @@ bool Persistence::save_now() {
 }
 
 bool Persistence::save() {
+    // SAVE itself refuses to run during a BGSAVE; FLUSHALL saves the empty dataset, which
+    // makes the background save pointless: stop it (lab 7 kills the child, as Redis's
+    // FLUSHALL does) or wait for it (lab 5's thread).
+    if (background_) background_->abandon();
     collect(true);
     return save_now();
 }

@@ -45,8 +45,9 @@ public:
     /// what is wrong with it: the server must not start on data it could not read.
     void load();
 
-    /// SAVE: writes the snapshot now. Waits for a background save first (both would write
-    /// the same temp file). False, with the error logged, when it failed.
+    /// SAVE (and FLUSHALL with save points): writes the snapshot now. A background save in
+    /// flight is stopped first (lab 7's child) or waited for (lab 5's thread): the file it
+    /// would write is older than this one. False, with the error logged, when it failed.
     [[nodiscard]] bool save();
     /// BGSAVE: starts a background save (lab 5: copies the data and saves the copy from a
     /// thread; lab 7: forks).
