@@ -87,7 +87,7 @@ asio::awaitable<void> Client::serve() {
                 idle_ = false;
                 if (error || closing_) break;  // kill() cancelled the wait
             }
-            // Asio tries recv() at once when the socket may hold data, else waits for epoll.
+            // Asio tries recv() at once and waits for epoll only when it finds nothing (EAGAIN).
             reading_ = true;
             const auto [error, bytes] = co_await socket_.async_read_some(read_space(), no_throw);
             reading_ = false;
