@@ -66,6 +66,18 @@ bool wait_for_log(ServerProcess& server, const std::string& text) {
     return true;
 }
 
+// Sets key:0 ... key:<count - 1> to "v" in one pipelined batch; true when every reply was OK.
+bool set_keys(TestClient& client, int count) {
+    std::string batch;
+    std::string oks;
+    for (int i = 0; i < count; ++i) {
+        batch += "SET key:" + std::to_string(i) + " v\r\n";
+        oks += "+OK\r\n";
+    }
+    client.send(batch);
+    return client.read_exact(oks.size(), 60s) == oks;
+}
+
 // The "Threads:" line of /proc/<pid>/status.
 int thread_count(pid_t pid) {
     std::ifstream status{"/proc/" + std::to_string(pid) + "/status"};
@@ -206,21 +218,13 @@ TEST(Lab7Server, BgsaveForksAndSavesTheDataOfThatInstant) {
     {
         auto server = start_lab7(dir);
         TestClient client{server.port()};
-        std::string batch;
-        for (int i = 0; i < 20'000; ++i)
-            batch += "SET key:" + std::to_string(i) + " v\r\n";
-        client.send(batch);
-        std::string oks;
-        for (int i = 0; i < 20'000; ++i)
-            oks += "+OK\r\n";
-        ASSERT_EQ(client.read_exact(oks.size(), 60s), oks);
+        ASSERT_TRUE(set_keys(client, 20'000));
         // BGSAVE, then at once empty the data: the child saves what was there at the fork.
         client.send("BGSAVE\r\nFLUSHALL\r\nDBSIZE\r\n");
         EXPECT_EQ(client.read_exact(35), "+Background saving started\r\n+OK\r\n:0\r\n");
         ASSERT_TRUE(wait_for_field(server, "rdb_bgsave_in_progress", 0));
-        EXPECT_EQ(cli(server, {"INFO", "persistence"}).find("rdb_last_bgsave_status:ok") !=
-                      std::string::npos,
-                  true);
+        EXPECT_NE(cli(server, {"INFO", "persistence"}).find("rdb_last_bgsave_status:ok"),
+                  std::string::npos);
         EXPECT_TRUE(wait_for_log(server, "background saving terminated"));
         EXPECT_NE(server.output().find("forked child"), std::string::npos) << server.output();
         EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);  // no shutdown save
@@ -233,14 +237,7 @@ TEST(Lab7Server, ASignalSentToTheSavingChildDoesNotStopTheServer) {
     support::TempDir dir;
     auto server = start_lab7(dir);
     TestClient client{server.port()};
-    std::string batch;
-    for (int i = 0; i < 300'000; ++i)
-        batch += "SET key:" + std::to_string(i) + " v\r\n";
-    client.send(batch);
-    std::string oks;
-    for (int i = 0; i < 300'000; ++i)
-        oks += "+OK\r\n";
-    ASSERT_EQ(client.read_exact(oks.size(), 60s), oks);
+    ASSERT_TRUE(set_keys(client, 300'000));
     client.send("BGSAVE\r\n");
     EXPECT_EQ(client.read_exact(28), "+Background saving started\r\n");
     ASSERT_TRUE(wait_for_log(server, "forked child "));
