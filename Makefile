@@ -6,7 +6,7 @@
 JOBS   ?= $(shell nproc)
 PORT   ?= 6379
 # The most complete server the course has built so far; later labs move this forward.
-SERVER ?= lab7_async
+SERVER ?= lab8_replication
 # Warnings are errors in CI (CI=true), and plain warnings on a learner's machine.
 WERROR ?= $(if $(CI),ON,OFF)
 

@@ -71,6 +71,10 @@ asio::awaitable<void> Client::serve() {
             // waits only when the kernel's send buffer is full (a slow reader).
             if (!output.empty() && !write_now() && co_await flush() == Step::close) break;
             if (step == Step::close || closing_) break;
+            if (session.kind == cmd::ClientKind::replica) {  // lab 8: PSYNC made it a replica
+                co_await serve_replica();
+                break;
+            }
             if (session.blocked) {
                 if (co_await wait_while_blocked() == Step::close) break;
                 continue;  // served or timed out: its reply goes out, then the rest of the input
@@ -123,8 +127,15 @@ Client::Step Client::run_input() {
             break;
         }
         // result.args are views into the input buffer, valid until the next read into it.
+        if (session.kind == cmd::ClientKind::replica) {
+            step = run_replica_command(result.args);
+            input_.consume(result.consumed);
+            if (step == Step::close) break;
+            continue;
+        }
         (void)server_.run_command(*this, result.args);
         input_.consume(result.consumed);
+        if (session.kind == cmd::ClientKind::replica) break;    // PSYNC: serve_replica() goes on
         if (server_.stopping() || session.close_after_reply) {  // SHUTDOWN, QUIT, CLIENT KILL
             step = Step::close;
             break;
@@ -215,6 +226,56 @@ Client::Step Client::read_available() {
         input_.commit(bytes);
         server_.count_read(bytes);
         if (over_query_limit()) return Step::close;
+    }
+}
+
+Client::Step Client::run_replica_command(std::span<const std::string_view> argv) {
+    // The stream not yet sent stays aside: whatever lands in `output` now is a reply.
+    std::string stream;
+    stream.swap(output);
+    (void)server_.run_command(*this, argv);
+    const bool replied = !output.empty();
+    output.swap(stream);
+    if (!replied) return Step::go_on;
+    // Redis 7 too: a reply on the replication link would corrupt what the replica reads.
+    server_.log().warning("closing replica id=" + std::to_string(session.id) +
+                          " addr=" + session.peer_address + ": it sent '" + std::string{argv[0]} +
+                          "', which has a reply");
+    return Step::close;
+}
+
+void Client::deliver(std::string_view bytes) {
+    if (closing_) return;
+    const bool was_idle = output.empty();
+    output.append(bytes);
+    const std::size_t pending = output.size() + writing_.size();
+    if (pending > server_.settings().replica_output_buffer_limit) {
+        server_.log().warning(
+            "closing replica id=" + std::to_string(session.id) + " addr=" + session.peer_address +
+            " that reached the replica output buffer limit (" +
+            std::to_string(server_.settings().replica_output_buffer_limit) + " bytes)");
+        output.clear();
+        kill();
+        return;
+    }
+    // Its coroutine waits on wake_ while it has nothing to send; when it is sending, it finds
+    // the new bytes once the send completes.
+    if (was_idle) wake_.cancel();
+}
+
+asio::awaitable<void> Client::serve_replica() {
+    for (;;) {
+        if (!output.empty() && !write_now() && co_await flush() == Step::close) co_return;
+        if (closing_ || server_.stopping()) co_return;
+        if (!input_.empty()) {  // REPLCONF ACK, perhaps several
+            const std::size_t before = input_.size();
+            if (run_input() == Step::close) co_return;
+            if (input_.size() != before) continue;  // else: half a command, wait for the rest
+        }
+        wake_.expires_after(longest_wait);
+        const auto woken = co_await (wake_.async_wait(no_throw) ||
+                                     socket_.async_wait(asio::socket_base::wait_read, no_throw));
+        if (woken.index() == 1 && read_available() == Step::close) co_return;
     }
 }
 

@@ -38,6 +38,10 @@ public:
     /// The cron, for a client idle for a while: frees its input buffer if it holds nothing (as
     /// Redis's clientsCronResizeQueryBuffer does), by turning its pending read into a wait.
     void release_idle_input();
+    /// Lab 8, a replica of ours: queues bytes of the replication stream and has them sent
+    /// (after the current command's batch). Past the replica output buffer limit the
+    /// connection is closed: the replica reconnects and resynchronises.
+    void deliver(std::string_view bytes);
 
     cmd::Session session;
     /// Replies not yet handed to the socket. The client's own commands append to it, and so
@@ -56,6 +60,10 @@ private:
     asio::awaitable<Step> flush();
     // Parked in a blocking command: waits for the deadline, a wake-up, or the socket.
     asio::awaitable<Step> wait_while_blocked();
+    // Lab 8: the connection after PSYNC: sends the stream as it comes, reads REPLCONF ACKs.
+    asio::awaitable<void> serve_replica();
+    // Runs one command of a replica, which must produce no reply; close if it does.
+    Step run_replica_command(std::span<const std::string_view> argv);
     // A parked client's read: all the socket holds, without waiting. Close when the
     // connection closed or the input outgrew the limit.
     Step read_available();

@@ -75,6 +75,9 @@ EventLoopServer::~EventLoopServer() {
     // loop, whose destruction frees any coroutine still suspended (and its client) while
     // Asio's services still exist.
     clients_.clear();
+    // The extension's sockets and timers too belong to the loop: gone before it (a coroutine
+    // of the extension still suspended keeps what it uses until the loop frees it).
+    extension_.reset();
     loop_.reset();
 }
 
@@ -88,6 +91,7 @@ void EventLoopServer::start() {
     const auto protocol =
         local.find(':') != local.rfind(':') ? asio::ip::tcp::v6() : asio::ip::tcp::v4();
     loop_->acceptor.assign(protocol, listener.release().release());
+    if (extension_) extension_->start();
 }
 
 std::uint16_t EventLoopServer::port() const {
@@ -213,6 +217,7 @@ void EventLoopServer::stop() {
     loop_->acceptor.close(ignored);
     loop_->signals.cancel(ignored);
     loop_->cron.cancel();
+    if (extension_) extension_->stop();
     // Each client's coroutine sees its wait cancelled and ends; then run() returns.
     for (auto& [id, client] : clients_)
         client->kill();
@@ -231,6 +236,7 @@ void EventLoopServer::cron_tick() {
             client->release_idle_input();
         }
     }
+    if (extension_) extension_->cron();
 }
 
 void EventLoopServer::task_failed(std::string_view what, const std::exception_ptr& failure) {
@@ -251,9 +257,41 @@ cmd::Outcome EventLoopServer::run_command(Client& client, std::span<const std::s
         return cmd::Outcome::replied;
     }
     const cmd::Outcome outcome = dispatcher_.execute(client.session, argv, client.output);
-    if (outcome == cmd::Outcome::blocked) blocked_.park(client, client.session.blocked->keys);
+    if (outcome == cmd::Outcome::blocked) {
+        if (client.session.blocked->acks) {
+            ack_waiters_.push_back(&client);  // WAIT: served by acknowledgements, not keys
+        } else {
+            blocked_.park(client, client.session.blocked->keys);
+        }
+    }
     serve_blocked_clients();
     return outcome;
+}
+
+void EventLoopServer::run_master_command(cmd::Session& session,
+                                         std::span<const std::string_view> argv, std::string& out) {
+    (void)dispatcher_.execute(session, argv, out);
+    serve_blocked_clients();
+}
+
+void EventLoopServer::serve_ack_waiters() {
+    std::erase_if(ack_waiters_, [this](Client* client) {
+        if (!dispatcher_.retry_ack_wait(client->session, client->output)) return false;
+        client->wake_served();
+        return true;
+    });
+}
+
+void EventLoopServer::unblock_all_clients() {
+    for (auto& [id, client] : clients_) {
+        if (!client->session.blocked) continue;
+        drop_block(*client);
+        resp::Writer{client->output, client->session.protocol}.error(
+            "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+            "replica?)");
+        client->session.close_after_reply = true;
+        client->wake_served();
+    }
 }
 
 void EventLoopServer::serve_blocked_clients() {
@@ -268,15 +306,18 @@ void EventLoopServer::serve_blocked_clients() {
 
 void EventLoopServer::time_out(Client& client) {
     blocked_.forget(client);
+    std::erase(ack_waiters_, &client);
     dispatcher_.time_out_blocked(client.session, client.output);
 }
 
 void EventLoopServer::drop_block(Client& client) {
     blocked_.forget(client);
+    std::erase(ack_waiters_, &client);
     client.session.blocked.reset();
 }
 
 void EventLoopServer::client_closed(Client& client) {
+    if (extension_) extension_->client_closed(client);
     clients_.erase(client.session.id);
 }
 
@@ -307,15 +348,19 @@ bool EventLoopServer::request_shutdown(cmd::ShutdownMode mode) {
 void EventLoopServer::for_each_client(const std::function<void(const cmd::Session&)>& visit) const {
     for (const auto& [id, client] : clients_)
         visit(client->session);
+    if (extension_) extension_->for_each_session(visit);
 }
 
 std::size_t EventLoopServer::client_count() const {
-    return clients_.size();
+    // Redis's connected_clients leaves the replicas out (they are connected_slaves).
+    return static_cast<std::size_t>(std::count_if(
+        clients_.begin(), clients_.end(),
+        [](const auto& entry) { return entry.second->session.kind != cmd::ClientKind::replica; }));
 }
 
 bool EventLoopServer::kill_client(std::uint64_t id) {
     const auto position = clients_.find(id);
-    if (position == clients_.end()) return false;
+    if (position == clients_.end()) return extension_ && extension_->kill_session(id);
     position->second->kill();
     return true;
 }
@@ -330,6 +375,25 @@ cmd::ServerIdentity EventLoopServer::identity() const {
 
 std::optional<std::string> EventLoopServer::config_changed(std::string_view option) {
     return persistence_.option_changed(option);
+}
+
+cmd::Replication* EventLoopServer::replication() {
+    return extension_ ? extension_->replication() : nullptr;
+}
+
+// --- What lab 8's replication uses ---
+
+void EventLoopServer::set_extension(std::unique_ptr<ServerExtension> extension) {
+    extension_ = std::move(extension);
+}
+
+asio::io_context& EventLoopServer::io() {
+    return loop_->io;
+}
+
+std::shared_ptr<Client> EventLoopServer::find_client(std::uint64_t id) const {
+    const auto position = clients_.find(id);
+    return position == clients_.end() ? nullptr : position->second;
 }
 
 std::unique_ptr<server::RunnableServer> make_event_loop_server(cmd::CommandTable commands,

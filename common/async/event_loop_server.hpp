@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cmd/config.hpp"
 #include "cmd/dispatcher.hpp"
@@ -29,9 +30,37 @@
 #include "server/settings.hpp"
 #include "store/clock.hpp"
 
+namespace asio {
+class io_context;  // Asio's, declared here so that this header need not include Asio
+}
+
+namespace cmd {
+class Replication;
+}
+
 namespace async {
 
 class Client;
+
+/// What lab 8's replication (common/repl/) plugs into the loop. The loop calls it at these
+/// points and knows nothing else of it, so the layers stay in order: repl/ builds on async/.
+class ServerExtension {
+public:
+    virtual ~ServerExtension() = default;
+    /// After the server bound its port, before the loop runs: start the extension's tasks.
+    virtual void start() = 0;
+    /// The server is stopping: end those tasks, close their connections.
+    virtual void stop() = 0;
+    /// Once per cron tick (hz times a second).
+    virtual void cron() = 0;
+    [[nodiscard]] virtual cmd::Replication* replication() = 0;
+    /// A client's connection has ended (a replica of ours, for instance).
+    virtual void client_closed(Client& client) = 0;
+    /// Connections the extension owns (a replica's link to its master), for CLIENT LIST.
+    virtual void for_each_session(const std::function<void(const cmd::Session&)>& visit) const = 0;
+    /// CLIENT KILL of one of those; false when `id` is not one of them.
+    virtual bool kill_session(std::uint64_t id) = 0;
+};
 
 /// The event-loop server.
 ///
@@ -68,6 +97,28 @@ public:
     bool kill_client(std::uint64_t id) override;
     [[nodiscard]] cmd::ServerIdentity identity() const override;
     [[nodiscard]] std::optional<std::string> config_changed(std::string_view option) override;
+    [[nodiscard]] cmd::Replication* replication() override;
+
+    // --- What lab 8's replication uses (common/repl/) ---
+    /// Attaches the extension, before start(). The server owns it.
+    void set_extension(std::unique_ptr<ServerExtension> extension);
+    [[nodiscard]] asio::io_context& io();
+    [[nodiscard]] cmd::ServerState& state() { return state_; }
+    [[nodiscard]] cmd::Dispatcher& dispatcher() { return dispatcher_; }
+    [[nodiscard]] server::Persistence& persistence_layer() { return persistence_; }
+    /// The connected client with this id, or null.
+    [[nodiscard]] std::shared_ptr<Client> find_client(std::uint64_t id) const;
+    /// A new client id, for a connection the extension opens itself.
+    [[nodiscard]] std::uint64_t new_client_id() { return next_client_id_++; }
+    /// Runs a command from our master's stream for `session` (ClientKind::master); the reply,
+    /// which nobody reads, goes to `out`.
+    void run_master_command(cmd::Session& session, std::span<const std::string_view> argv,
+                            std::string& out);
+    /// Replicas acknowledged more of the stream: serves the clients whose WAIT is satisfied.
+    void serve_ack_waiters();
+    /// Every client parked in a blocking command gets Redis's UNBLOCKED error: this server just
+    /// became a replica, and only its master may write now.
+    void unblock_all_clients();
 
     // --- What a Client calls (client.cpp) ---
     /// Runs one command of `client`, appending its reply to the client's output; a blocking
@@ -120,10 +171,14 @@ private:
 
     // Per key, the clients parked on it in arrival order (Redis's db->blocking_keys).
     server::BlockedQueues<Client> blocked_;
+    // Lab 8: the clients parked in WAIT, in arrival order (Redis's clients_waiting_acks).
+    std::vector<Client*> ack_waiters_;
     // Every connected client by id (CLIENT LIST's order). The coroutines hold them too.
     std::map<std::uint64_t, std::shared_ptr<Client>> clients_;
     std::uint64_t next_client_id_ = 1;
 
+    // Lab 8's replication; the destructor frees it before the loop.
+    std::unique_ptr<ServerExtension> extension_;
     std::unique_ptr<Loop> loop_;  // last: its coroutines use everything above
 };
 

@@ -25,6 +25,8 @@ std::string client_info_line(const Session& session, store::TimePoint now) {
     const auto age = duration_cast<seconds>(now - session.created_at).count();
     const auto idle = duration_cast<seconds>(now - session.last_interaction).count();
     std::string flags;
+    if (session.kind == ClientKind::replica) flags += 'S';
+    if (session.kind == ClientKind::master) flags += 'M';
     if (session.blocked) flags += 'b';
     if (session.close_after_reply) flags += 'c';
     if (flags.empty()) flags = "N";
@@ -63,6 +65,18 @@ void client_getname_command(Context& ctx) {
     ctx.session.name.empty() ? ctx.reply.null_bulk() : ctx.reply.bulk(ctx.session.name);
 }
 
+// Redis's getClientTypeByName(): normal, master, replica (or slave), pubsub. Pubsub clients do
+// not exist in the course, so that kind matches none (ClientKind::replay is never connected).
+std::optional<ClientKind> client_type(std::string_view name) {
+    if (equals_ignoring_case(name, "normal")) return ClientKind::normal;
+    if (equals_ignoring_case(name, "master")) return ClientKind::master;
+    if (equals_ignoring_case(name, "replica") || equals_ignoring_case(name, "slave")) {
+        return ClientKind::replica;
+    }
+    if (equals_ignoring_case(name, "pubsub")) return ClientKind::replay;
+    return std::nullopt;
+}
+
 /* CLIENT INFO */
 void client_info_command(Context& ctx) {
     ctx.reply.verbatim("txt", client_info_line(ctx.session, ctx.now()));
@@ -70,18 +84,14 @@ void client_info_command(Context& ctx) {
 
 /* CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]] */
 void client_list_command(Context& ctx) {
-    bool all_types = true;  // every client here is a normal one
+    std::optional<ClientKind> kind;
     std::vector<std::uint64_t> ids;
     for (std::size_t i = 2; i < ctx.argv.size(); ++i) {
         const bool has_value = i + 1 < ctx.argv.size();
         if (equals_ignoring_case(ctx.argv[i], "TYPE") && has_value) {
             const std::string_view type = ctx.argv[++i];
-            if (equals_ignoring_case(type, "normal")) continue;
-            if (!equals_ignoring_case(type, "master") && !equals_ignoring_case(type, "replica") &&
-                !equals_ignoring_case(type, "slave") && !equals_ignoring_case(type, "pubsub")) {
-                return ctx.reply.error(errors::unknown_client_type(type));
-            }
-            all_types = false;
+            kind = client_type(type);
+            if (!kind) return ctx.reply.error(errors::unknown_client_type(type));
         } else if (equals_ignoring_case(ctx.argv[i], "ID") && has_value) {
             for (++i; i < ctx.argv.size(); ++i) {
                 const auto id = parse_integer(ctx.argv[i]);
@@ -96,12 +106,14 @@ void client_list_command(Context& ctx) {
     ctx.server.for_each_client([&](const Session& session) {
         const bool wanted =
             ids.empty() || std::find(ids.begin(), ids.end(), session.id) != ids.end();
-        if (all_types && wanted) text += client_info_line(session, ctx.now());
+        if ((!kind || session.kind == *kind) && wanted)
+            text += client_info_line(session, ctx.now());
     });
     ctx.reply.verbatim("txt", text);
 }
 
-/* CLIENT KILL ip:port | CLIENT KILL <ID client-id | ADDR ip:port | SKIPME yes/no> ... */
+/* CLIENT KILL ip:port | CLIENT KILL <ID client-id | TYPE type | ADDR ip:port | SKIPME yes/no> ...
+ */
 void client_kill_command(Context& ctx) {
     // The old form: one address, replies OK or an error.
     if (ctx.argv.size() == 3) {
@@ -116,6 +128,7 @@ void client_kill_command(Context& ctx) {
     }
     std::optional<std::uint64_t> id;
     std::optional<std::string_view> address;
+    std::optional<ClientKind> kind;
     bool skip_me = true;
     for (std::size_t i = 2; i < ctx.argv.size(); i += 2) {
         if (i + 1 >= ctx.argv.size()) return ctx.reply.error(errors::syntax);
@@ -126,6 +139,9 @@ void client_kill_command(Context& ctx) {
             id = static_cast<std::uint64_t>(*parsed);
         } else if (equals_ignoring_case(ctx.argv[i], "ADDR")) {
             address = value;
+        } else if (equals_ignoring_case(ctx.argv[i], "TYPE")) {
+            kind = client_type(value);
+            if (!kind) return ctx.reply.error(errors::unknown_client_type(value));
         } else if (equals_ignoring_case(ctx.argv[i], "SKIPME") &&
                    (equals_ignoring_case(value, "yes") || equals_ignoring_case(value, "no"))) {
             skip_me = equals_ignoring_case(value, "yes");
@@ -137,6 +153,7 @@ void client_kill_command(Context& ctx) {
     ctx.server.for_each_client([&](const Session& session) {
         if (id && session.id != *id) return;
         if (address && session.peer_address != *address) return;
+        if (kind && session.kind != *kind) return;
         if (skip_me && session.id == ctx.session.id) return;
         victims.push_back(session.id);
     });

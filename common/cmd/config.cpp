@@ -65,7 +65,7 @@ struct Option {
 };
 
 // Every option, once. Redis's defaults live in the field initialisers of Config.
-const std::array<Option, 14> options{{
+const std::array<Option, 19> options{{
     {"port", "TCP port to listen on (0: any free port)", Mutability::immutable,
      [](const Config& c) { return std::to_string(c.port); },
      [](Config& c, std::string_view v) { return set_integer(v, 0, 65535, c.port); }},
@@ -153,6 +153,42 @@ const std::array<Option, 14> options{{
      [](Config& c, std::string_view v) {
          return set_memory(v, 1024 * 1024, c.proto_max_bulk_len);
      }},
+    {"replicaof", "Lab 8: replicate from the master at \"<host> <port>\"", Mutability::immutable,
+     [](const Config& c) { return c.replicaof; },
+     [](Config& c, std::string_view v) -> Error {
+         const std::size_t space = v.find(' ');
+         if (v.empty()) {
+             c.replicaof.clear();
+             return std::nullopt;
+         }
+         const auto port =
+             space == std::string_view::npos ? std::nullopt : parse_integer(v.substr(space + 1));
+         if (space == 0 || !port || *port < 0 || *port > 65535) {
+             return "argument must be \"<host> <port>\"";
+         }
+         c.replicaof = v;
+         return std::nullopt;
+     }},
+    {"masterauth", "Lab 8: password to authenticate to the master with", Mutability::modifiable,
+     [](const Config& c) { return c.masterauth; },
+     [](Config& c, std::string_view v) -> Error {
+         c.masterauth = v;
+         return std::nullopt;
+     }},
+    {"repl-backlog-size", "Lab 8: bytes of replication stream kept for partial resyncs",
+     Mutability::modifiable, [](const Config& c) { return std::to_string(c.repl_backlog_size); },
+     [](Config& c, std::string_view v) { return set_memory(v, 1, c.repl_backlog_size); }},
+    {"repl-timeout", "Lab 8: seconds of silence before a replication link is dropped",
+     Mutability::modifiable, [](const Config& c) { return std::to_string(c.repl_timeout); },
+     [](Config& c, std::string_view v) {
+         return set_integer(v, 1, std::numeric_limits<int>::max(), c.repl_timeout);
+     }},
+    {"repl-ping-replica-period", "Lab 8: seconds between a master's PINGs to its replicas",
+     Mutability::modifiable,
+     [](const Config& c) { return std::to_string(c.repl_ping_replica_period); },
+     [](Config& c, std::string_view v) {
+         return set_integer(v, 1, std::numeric_limits<int>::max(), c.repl_ping_replica_period);
+     }},
 }};
 
 const Option* find_option(std::string_view name) {
@@ -168,6 +204,22 @@ void Config::add_to(CLI::App& app) {
     for (const Option& option : options) {
         const std::string flag = "--" + std::string{option.name};
         const Option* row = &option;
+        if (option.name == "replicaof") {
+            // redis-server's two forms: `--replicaof "host port"` and `--replicaof host port`.
+            app.add_option_function<std::vector<std::string>>(
+                   flag,
+                   [this, row, flag](const std::vector<std::string>& words) {
+                       std::string value;
+                       for (const auto& word : words)
+                           value += (value.empty() ? "" : " ") + word;
+                       if (auto error = row->parse(*this, value)) {
+                           throw CLI::ValidationError{flag, *error};
+                       }
+                   },
+                   std::string{option.help})
+                ->expected(1, 2);
+            continue;
+        }
         app.add_option_function<std::string>(
                flag,
                [this, row, flag](const std::string& value) {

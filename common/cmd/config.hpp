@@ -69,6 +69,19 @@ public:
     /// Largest string a command may build (SETRANGE, APPEND): Redis's 512 MB.
     std::uint64_t proto_max_bulk_len = 512ULL * 1024 * 1024;
 
+    // --- Lab 8: replication ---
+    /// `host port` of the master to replicate from; empty for a master. Set at start-up
+    /// (`--replicaof "host port"`), changed at run time by REPLICAOF.
+    std::string replicaof;
+    /// The password to send to the master (AUTH) before the replication handshake.
+    std::string masterauth;
+    /// Bytes of the replication stream kept for partial resynchronisation.
+    std::uint64_t repl_backlog_size = 1024 * 1024;
+    /// Seconds without news from the other end before a replication link is dropped.
+    int repl_timeout = 60;
+    /// Seconds between the PINGs a master sends its replicas.
+    int repl_ping_replica_period = 10;
+
     /// Registers every option on `app` as `--<name>`, with the default shown in --help. A value
     /// is parsed by the same code as CONFIG SET; a bad one makes CLI11 fail with the reason.
     void add_to(CLI::App& app);

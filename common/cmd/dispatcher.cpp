@@ -8,6 +8,7 @@
 
 #include "cmd/context.hpp"
 #include "cmd/errors.hpp"
+#include "cmd/replication.hpp"
 #include "resp/writer.hpp"
 
 namespace cmd {
@@ -65,6 +66,12 @@ Outcome Dispatcher::execute(Session& session, std::span<const std::string_view> 
         reply.error(errors::no_auth);
         return Outcome::replied;
     }
+    // Lab 8: a replica takes writes from its master only (Redis's replica-read-only yes).
+    if (state_.is_replica && session.kind == ClientKind::normal &&
+        command->flags.has(Flag::write)) {
+        reply.error(errors::read_only_replica);
+        return Outcome::replied;
+    }
     ++state_.stats.total_commands_processed;
     state_.stats.sample(state_.clock.now());
     return run(session, *command, argv, reply);
@@ -107,6 +114,13 @@ Outcome Dispatcher::run(Session& session, const Command& command,
                         std::span<const std::string_view> argv, resp::Writer& reply) {
     const FrozenTime frozen{state_.db};
     propagating_ = session.kind != ClientKind::replay;
+    // Lab 8: a replica leaves expiry to its master. Its clients do not see expired keys; the
+    // master's stream still finds them, until the master's DEL arrives.
+    state_.db.keyspace().set_expiry_mode(!state_.is_replica ? store::ExpiryMode::remove
+                                         : session.kind == ClientKind::master
+                                             ? store::ExpiryMode::keep
+                                             : store::ExpiryMode::hide);
+    const std::uint64_t offset_before = state_.replication_offset;
     expire_named_keys(command, argv);
 
     const std::uint64_t changes_before = state_.db.changes();
@@ -133,6 +147,9 @@ Outcome Dispatcher::run(Session& session, const Command& command,
             propagate(extra);
     }
     propagating_ = true;
+    // Lab 8: what this client's WAIT waits for (Redis's c->woff).
+    if (state_.replication_offset != offset_before)
+        session.write_offset = state_.replication_offset;
     return outcome;
 }
 
@@ -176,7 +193,12 @@ Outcome Dispatcher::retry_blocked(Session& session, std::string& out) {
 void Dispatcher::time_out_blocked(Session& session, std::string& out) {
     if (!session.blocked) return;
     resp::Writer reply{out, session.protocol};
-    if (session.blocked->timeout_reply == BlockRequest::TimeoutReply::null_bulk) {
+    if (session.blocked->acks) {
+        const Replication* replication = control_.replication();
+        reply.integer(replication != nullptr
+                          ? replication->acknowledged_replicas(session.blocked->acks->offset)
+                          : 0);
+    } else if (session.blocked->timeout_reply == BlockRequest::TimeoutReply::null_bulk) {
         reply.null_bulk();
     } else {
         reply.null_array();
@@ -184,8 +206,21 @@ void Dispatcher::time_out_blocked(Session& session, std::string& out) {
     session.blocked.reset();
 }
 
+bool Dispatcher::retry_ack_wait(Session& session, std::string& out) {
+    if (!session.blocked || !session.blocked->acks) return false;
+    const Replication* replication = control_.replication();
+    if (replication == nullptr) return false;
+    const long long count = replication->acknowledged_replicas(session.blocked->acks->offset);
+    if (count < session.blocked->acks->replicas) return false;
+    resp::Writer{out, session.protocol}.integer(count);
+    session.blocked.reset();
+    return true;
+}
+
 ActiveExpireStats Dispatcher::active_expire(std::chrono::microseconds budget) {
+    if (state_.is_replica) return {};  // lab 8: a replica's keys expire by its master's DEL
     const FrozenTime frozen{state_.db};
+    state_.db.keyspace().set_expiry_mode(store::ExpiryMode::remove);
     propagating_ = true;
     return state_.db.active_expire(budget);
 }

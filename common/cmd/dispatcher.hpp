@@ -54,6 +54,10 @@ public:
     /// Lab 6: the block's deadline passed: writes the timeout reply, clears `session.blocked`.
     void time_out_blocked(Session& session, std::string& out);
 
+    /// Lab 8: a client parked in WAIT: when enough replicas have acknowledged its offset,
+    /// writes their count, clears `session.blocked` and returns true.
+    bool retry_ack_wait(Session& session, std::string& out);
+
     /// Active expiry for the server's cron: Database::active_expire(budget) with the clock
     /// frozen for the whole cycle, propagating each expired key as DEL.
     ActiveExpireStats active_expire(std::chrono::microseconds budget);

@@ -29,6 +29,10 @@ std::string out_of_range(long long min, long long max) {
            std::to_string(max);
 }
 
+std::string unrecognized_replconf_option(std::string_view option) {
+    return "ERR Unrecognized REPLCONF option: " + std::string{option};
+}
+
 std::string unsupported_option(std::string_view option) {
     return "ERR Unsupported option " + std::string{c_string(option)};
 }

@@ -30,6 +30,25 @@ inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
 inline constexpr std::string_view db_index_out_of_range = "ERR DB index is out of range";
 inline constexpr std::string_view invalid_db_index = "ERR value is not an integer or out of range";
 
+// --- Lab 8: replication ---
+/// A write sent to a replica by a client (Redis's shared.roslaveerr).
+inline constexpr std::string_view read_only_replica =
+    "READONLY You can't write against a read only replica.";
+inline constexpr std::string_view wait_on_replica =
+    "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+    "replica is configured to be writable (which is not the default) writes to replicas are "
+    "just local and are not propagated.";
+/// WAIT's timeout in milliseconds (getTimeoutFromObjectOrReply() with UNIT_MILLISECONDS).
+inline constexpr std::string_view timeout_not_integer =
+    "ERR timeout is not an integer or out of range";
+/// PSYNC to a replica whose own master link is down.
+inline constexpr std::string_view no_master_link =
+    "NOMASTERLINK Can't SYNC while not connected with my master";
+/// REPLCONF with an option Redis does not know.
+[[nodiscard]] std::string unrecognized_replconf_option(std::string_view option);
+/// REPLICAOF's port outside 0..65535.
+inline constexpr std::string_view invalid_master_port = "ERR Invalid master port";
+
 /// Lab 6: an operation against a key holding the wrong kind of value.
 inline constexpr std::string_view wrong_type =
     "WRONGTYPE Operation against a key holding the wrong kind of value";

@@ -44,4 +44,10 @@ void register_list_family(CommandTable& table);
 /// Every command of lab 6: lab 5's, plus the list and set families.
 [[nodiscard]] CommandTable lab6_commands();
 
+/// Lab 8: REPLICAOF, SLAVEOF, ROLE, WAIT, REPLCONF, PSYNC, SYNC (replication_family.cpp)
+void register_replication_family(CommandTable& table);
+
+/// Every command of lab 8: lab 6's, plus the replication family.
+[[nodiscard]] CommandTable lab8_commands();
+
 }  // namespace cmd

@@ -13,6 +13,7 @@
 #include "cmd/context.hpp"
 #include "cmd/families.hpp"
 #include "cmd/numbers.hpp"
+#include "cmd/replication.hpp"
 #include "store/memory.hpp"
 
 namespace cmd {
@@ -130,6 +131,9 @@ void stats_section(Context& ctx, std::string& out) {
     line(out, "total_net_input_bytes", count(stats.total_net_input_bytes));
     line(out, "total_net_output_bytes", count(stats.total_net_output_bytes));
     line(out, "rejected_connections", count(stats.rejected_connections));
+    line(out, "sync_full", count(stats.sync_full));
+    line(out, "sync_partial_ok", count(stats.sync_partial_ok));
+    line(out, "sync_partial_err", count(stats.sync_partial_err));
     line(out, "expired_keys", count(ctx.db.stats.expired_keys));
     line(out, "evicted_keys", 0);
     line(out, "keyspace_hits", count(ctx.db.stats.keyspace_hits));
@@ -141,17 +145,47 @@ void stats_section(Context& ctx, std::string& out) {
 }
 
 void replication_section(Context& ctx, std::string& out) {
-    line(out, "role", "master");
-    line(out, "connected_slaves", 0);
+    const Replication* replication = ctx.server.replication();
+    ReplicationStatus status;
+    if (replication != nullptr) {
+        status = replication->status();
+    } else {  // labs 5 to 7: a master without replicas or backlog
+        status.replication_id = ctx.state.replication_id;
+        status.offset = ctx.state.replication_offset;
+        status.backlog_size = 1024 * 1024;
+    }
+    const auto number = [](std::uint64_t value) { return static_cast<long long>(value); };
+    line(out, "role", status.is_replica ? "slave" : "master");
+    if (status.is_replica) {
+        line(out, "master_host", status.master_host);
+        line(out, "master_port", status.master_port);
+        line(out, "master_link_status", status.link_up ? "up" : "down");
+        line(out, "master_last_io_seconds_ago", status.master_last_io_seconds);
+        line(out, "master_sync_in_progress", status.sync_in_progress ? 1 : 0);
+        line(out, "slave_read_repl_offset", number(status.read_offset));
+        line(out, "slave_repl_offset", number(status.applied_offset));
+        if (!status.link_up) line(out, "master_link_down_since_seconds", status.link_down_seconds);
+        line(out, "slave_priority", 100);
+        line(out, "slave_read_only", 1);
+        line(out, "replica_announced", 1);
+    }
+    line(out, "connected_slaves", static_cast<long long>(status.replicas.size()));
+    for (std::size_t i = 0; i < status.replicas.size(); ++i) {
+        const ReplicaStatus& replica = status.replicas[i];
+        line(out, "slave" + std::to_string(i),
+             "ip=" + replica.ip + ",port=" + std::to_string(replica.port) +
+                 ",state=" + replica.state + ",offset=" + std::to_string(replica.acked_offset) +
+                 ",lag=" + std::to_string(replica.lag_seconds));
+    }
     line(out, "master_failover_state", "no-failover");
-    line(out, "master_replid", ctx.state.replication_id);
-    line(out, "master_replid2", std::string(40, '0'));
-    line(out, "master_repl_offset", static_cast<long long>(ctx.state.replication_offset));
-    line(out, "second_repl_offset", -1);
-    line(out, "repl_backlog_active", 0);
-    line(out, "repl_backlog_size", 1048576);
-    line(out, "repl_backlog_first_byte_offset", 0);
-    line(out, "repl_backlog_histlen", 0);
+    line(out, "master_replid", status.replication_id);
+    line(out, "master_replid2", status.replication_id2);
+    line(out, "master_repl_offset", number(status.offset));
+    line(out, "second_repl_offset", status.second_offset);
+    line(out, "repl_backlog_active", status.backlog_active ? 1 : 0);
+    line(out, "repl_backlog_size", number(status.backlog_size));
+    line(out, "repl_backlog_first_byte_offset", number(status.backlog_first_byte_offset));
+    line(out, "repl_backlog_histlen", number(status.backlog_histlen));
 }
 
 std::string cpu_seconds(const timeval& time) {

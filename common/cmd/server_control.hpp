@@ -15,6 +15,8 @@
 
 namespace cmd {
 
+class Replication;
+
 /// SHUTDOWN's options.
 enum class ShutdownMode {
     default_mode,  ///< save if save points are configured (Redis's default), else do not
@@ -90,6 +92,10 @@ public:
         (void)option;
         return std::nullopt;
     }
+
+    /// Lab 8: the replication layer (REPLICAOF, ROLE, WAIT, PSYNC, INFO replication); null in
+    /// the servers of labs 5 to 7, which do not replicate.
+    [[nodiscard]] virtual Replication* replication() { return nullptr; }
 };
 
 }  // namespace cmd

@@ -31,6 +31,11 @@ struct Stats {
     /// total_writes_processed): with pipelining, far fewer than commands.
     std::uint64_t total_reads_processed = 0;
     std::uint64_t total_writes_processed = 0;
+    /// Lab 8: replicas served a full resync, a partial one (+CONTINUE), or refused a partial
+    /// one they asked for (and given a full one instead).
+    std::uint64_t sync_full = 0;
+    std::uint64_t sync_partial_ok = 0;
+    std::uint64_t sync_partial_err = 0;
 
     /// Records the command count at `now` for instantaneous_ops_per_sec. Redis samples every
     /// 100 ms from its cron; we sample whenever a command runs or INFO asks, at most every
@@ -66,6 +71,9 @@ struct ServerState {
     std::string replication_id;
     /// Lab 8: bytes of the replication stream so far (master_repl_offset).
     std::uint64_t replication_offset = 0;
+    /// Lab 8: true while this server is a replica (REPLICAOF host port): clients may not
+    /// write (READONLY), and keys expire only by the master's DEL.
+    bool is_replica = false;
     /// The highest used_memory INFO has seen (used_memory_peak).
     std::uint64_t used_memory_peak = 0;
     /// The server's random numbers (RANDOMKEY), seeded once at start-up.

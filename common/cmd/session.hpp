@@ -16,10 +16,19 @@ namespace cmd {
 
 /// Who sends the commands of a session, which decides what the Dispatcher checks.
 enum class ClientKind {
-    normal,  ///< a network client: authentication, statistics, propagation
-    replay,  ///< the append-only file at start-up (Redis's fake AOF client): no authentication
-             ///< and nothing propagated, since the commands are already in the file
-    master,  ///< lab 8: the replication stream from our master
+    normal,   ///< a network client: authentication, statistics, propagation
+    replay,   ///< the append-only file at start-up (Redis's fake AOF client): no authentication
+              ///< and nothing propagated, since the commands are already in the file
+    master,   ///< lab 8: the replication stream from our master: no authentication, no
+              ///< READONLY refusal, no reply, and expired keys stay until the master's DEL
+    replica,  ///< lab 8: a replica of ours, after its PSYNC: it is sent the replication
+              ///< stream, and only sends REPLCONF ACK
+};
+
+/// Lab 8: what a WAIT waits for: `replicas` replicas acknowledging `offset` of the stream.
+struct AckWait {
+    std::uint64_t offset = 0;
+    long long replicas = 0;
 };
 
 /// What a blocking command's handler asks for when it cannot be served now (lab 6).
@@ -27,8 +36,9 @@ enum class ClientKind {
 struct BlockRequest {
     /// What to reply when the deadline passes first.
     enum class TimeoutReply {
-        null_array,  ///< BLPOP, BRPOP: `*-1` in RESP2, `_` in RESP3
-        null_bulk,   ///< BLMOVE, BRPOPLPUSH: `$-1` / `_`
+        null_array,     ///< BLPOP, BRPOP: `*-1` in RESP2, `_` in RESP3
+        null_bulk,      ///< BLMOVE, BRPOPLPUSH: `$-1` / `_`
+        replica_count,  ///< WAIT (lab 8): the number of replicas that acknowledged
     };
     /// The keys whose change may unblock the client, in the order given.
     std::vector<std::string> keys;
@@ -38,6 +48,8 @@ struct BlockRequest {
     /// The command to run again when a key is ready: the arguments are kept because the
     /// connection's input buffer moves on.
     std::vector<std::string> argv;
+    /// Lab 8, WAIT: no keys; the client waits for acknowledgements from replicas instead.
+    std::optional<AckWait> acks;
 };
 
 /// One client connection as the commands see it (Redis's `client` struct, minus the I/O).
@@ -79,6 +91,14 @@ struct Session {
     /// client's buffer was freed.
     std::size_t query_buffer_free = 0;
     std::size_t output_buffer_bytes = 0;
+
+    // --- Lab 8: replication (Redis's client fields slave_listening_port, slave_addr, woff) ---
+    /// What a replica-to-be said with REPLCONF listening-port and ip-address, before PSYNC.
+    int replica_listening_port = 0;
+    std::string replica_announced_ip;
+    /// The replication offset just after this client's last write that was propagated: what
+    /// its WAIT waits for the replicas to reach.
+    std::uint64_t write_offset = 0;
 };
 
 /// Redis's rule for CLIENT SETNAME and HELLO SETNAME: printable ASCII without spaces, `!` to

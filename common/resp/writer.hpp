@@ -29,6 +29,9 @@ public:
 
     [[nodiscard]] Protocol protocol() const { return protocol_; }
     void set_protocol(Protocol protocol) { protocol_ = protocol; }
+    /// The buffer replies are appended to, for bytes that are not a RESP reply (lab 8: the
+    /// snapshot a master sends a replica after +FULLRESYNC).
+    [[nodiscard]] std::string& output() { return out_; }
 
     /// `+OK\r\n`. The text must not contain CR or LF (a status is one line by definition).
     void simple_string(std::string_view text);

@@ -262,6 +262,18 @@ std::optional<std::string> Persistence::write_refusal(
     return refusal;
 }
 
+void Persistence::dataset_replaced() {
+    if (!aof_) return;
+    try {
+        aof_->rewrite(state_.db.keyspace());
+    } catch (const persist::PersistError& failure) {
+        // The file keeps the old data plus what follows: a restart from it would load a mix.
+        // Logged loudly; the next successful SAVE and restart, or a resync, repairs it.
+        log_.warning(std::string{"rewriting the append-only file after a full sync: "} +
+                     failure.what());
+    }
+}
+
 std::optional<std::string> Persistence::option_changed(std::string_view option) {
     try {
         if (cmd::equals_ignoring_case(option, "appendonly")) {

@@ -82,6 +82,11 @@ public:
     /// that failed.
     [[nodiscard]] std::optional<std::string> option_changed(std::string_view option);
 
+    /// Lab 8: a replica replaced its whole dataset with its master's. The append-only file, if
+    /// on, is rewritten from the new data (Redis restarts its AOF after a full sync); what it
+    /// held before describes data that is gone.
+    void dataset_replaced();
+
     [[nodiscard]] std::filesystem::path snapshot_path() const;
     [[nodiscard]] std::filesystem::path aof_path() const;
 

@@ -45,7 +45,21 @@ int run_program(Program program, int argc, char** argv) {
                    "normal clients)")
         ->capture_default_str()
         ->check(check_memory);
+    std::string replica_output_buffer_limit = "256mb";
+    if (program.replication) {
+        app.add_option("--replica-output-buffer-limit", replica_output_buffer_limit,
+                       "Lab 8: close a replica whose unsent stream exceeds this (Redis: "
+                       "client-output-buffer-limit replica 256mb 64mb 60)")
+            ->capture_default_str()
+            ->check(check_memory);
+    }
     CLI11_PARSE(app, argc, argv);
+    if (!program.replication && !config.replicaof.empty()) {
+        std::cerr << program.name << ": --replicaof: replication is lab 8 (lab8_replication)"
+                  << std::endl;
+        return 1;
+    }
+    settings.replica_output_buffer_limit = *cmd::parse_memory(replica_output_buffer_limit);
     settings.query_buffer_limit = *cmd::parse_memory(query_buffer_limit);
     settings.output_buffer_limit = *cmd::parse_memory(output_buffer_limit);
     if (!program.make_server) {

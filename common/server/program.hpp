@@ -38,6 +38,9 @@ struct Program {
     std::string description;
     cmd::CommandTable commands;
     MakeServer make_server = {};
+    /// Lab 8: the server replicates, so --replicaof and --replica-output-buffer-limit mean
+    /// something; the other labs refuse --replicaof rather than ignore it.
+    bool replication = false;
 };
 
 /// The path of the running program (/proc/self/exe), for INFO's `executable`; empty when

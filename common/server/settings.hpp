@@ -28,6 +28,10 @@ struct ServerSettings {
     /// Redis's client-output-buffer-limit). Lab 5 sends each batch before reading more, so its
     /// output never outgrows one batch's replies.
     std::size_t output_buffer_limit = default_output_buffer_limit;
+    /// Lab 8: close a replica whose unsent replication stream exceeds this many bytes (the hard
+    /// limit of Redis's `client-output-buffer-limit replica 256mb 64mb 60`): a slow or dead
+    /// replica must not hold the master's memory; it reconnects and resynchronises.
+    std::size_t replica_output_buffer_limit = default_output_buffer_limit;
 };
 
 }  // namespace server

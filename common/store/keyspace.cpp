@@ -205,7 +205,9 @@ Keyspace::Map::iterator Keyspace::find_live(std::string_view key) {
     const auto position = map_.find(key);
     // A key with an open Edit handle is never expired under it (its node would dangle); with
     // the command clock frozen this cannot happen anyway, but a test's clock may move.
-    if (position != map_.end() && is_expired(key) && !is_open(*position)) {
+    if (position != map_.end() && expiry_mode_ != ExpiryMode::keep && is_expired(key) &&
+        !is_open(*position)) {
+        if (expiry_mode_ == ExpiryMode::hide) return map_.end();
         erase(position);
         if (expired_listener_) expired_listener_(key);
         return map_.end();

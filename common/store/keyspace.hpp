@@ -98,6 +98,15 @@ private:
     bool created_;
 };
 
+/// What a lookup does with a key whose deadline has passed (Redis's expireIfNeeded()).
+enum class ExpiryMode {
+    remove,  ///< a master's rule: delete it, report it to the listener, answer "missing"
+    hide,    ///< a replica serving its clients (lab 8): answer "missing" but keep the key;
+             ///< only the master's DEL removes it, so the replica never drifts from the master
+    keep,    ///< a replica running its master's stream (lab 8): the key is still there, as it
+             ///< is on the master until the master's DEL arrives
+};
+
 /// The map from key to value, an index of the deadlines, lazy and active expiry, and memory
 /// accounting.
 ///
@@ -159,6 +168,9 @@ public:
         bool created = false;
         if (position == map_.end()) {
             if (create == Create::no) return Edit<T>{*this, nullptr, Access::missing, false};
+            // A key hidden as expired (ExpiryMode::hide) is replaced, not reused: a write
+            // treats it as gone, as Redis's writes force the deletion of an expired key.
+            if (const auto hidden = map_.find(key); hidden != map_.end()) erase(hidden);
             position = map_.emplace(std::string{key}, Value{T{}}).first;
             entry_bytes_ += node_cost(position->first, position->second);
             created = true;
@@ -202,6 +214,11 @@ public:
     /// expired keys and to propagate `DEL key` to the AOF and replicas. The listener must not
     /// change the keyspace (expire_some() calls it in the middle of its walk).
     void set_expired_listener(ExpiredListener listener) { expired_listener_ = std::move(listener); }
+
+    /// How lookups treat expired keys from now on; ExpiryMode::remove unless changed. Active
+    /// expiry (expire_some()) removes expired keys whatever the mode: a replica does not call it.
+    void set_expiry_mode(ExpiryMode mode) { expiry_mode_ = mode; }
+    [[nodiscard]] ExpiryMode expiry_mode() const { return expiry_mode_; }
 
     /// One step of active expiry (one loop of Redis's activeExpireCycle): walks the expiry
     /// index's buckets from where the last call stopped, looking at every key in each bucket,
@@ -271,7 +288,8 @@ private:
     /// What entry_bytes_ sums per key: everything entry_cost() counts but the expiry index.
     [[nodiscard]] static std::size_t node_cost(const std::string& key, const Value& value);
 
-    /// Finds a key and applies lazy expiry: an expired key is deleted and reported missing.
+    /// Finds a key and applies lazy expiry as the ExpiryMode says: by default an expired key is
+    /// deleted and reported missing.
     Map::iterator find_live(std::string_view key);
     [[nodiscard]] std::optional<TimePoint> deadline_of(std::string_view key) const;
     [[nodiscard]] bool is_expired(std::string_view key) const;
@@ -308,6 +326,7 @@ private:
     std::size_t entry_bytes_ = 0;       // running sum of node_cost() over map_
     std::vector<OpenEdit> open_edits_;  // at most two (LMOVE, SMOVE): a vector beats a map
     ExpiredListener expired_listener_;
+    ExpiryMode expiry_mode_ = ExpiryMode::remove;
 };
 
 template <class T>

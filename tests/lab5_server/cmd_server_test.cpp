@@ -226,7 +226,8 @@ void take_command(cmd::Context& ctx) {
     ctx.block({.keys = {key},
                .deadline = ctx.now() + 1s,
                .timeout_reply = cmd::BlockRequest::TimeoutReply::null_array,
-               .argv = {}});
+               .argv = {},
+               .acks = {}});
 }
 
 class BlockingTest : public CommandTest {
