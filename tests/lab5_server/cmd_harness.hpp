@@ -72,6 +72,8 @@ public:
         changed.emplace_back(option);
         return refuse_change;
     }
+    /// Lab 8's suites set a fake replication layer.
+    cmd::Replication* replication() override { return replication_layer; }
 
     bool save_works = true;
     store::TimePoint save_time{std::chrono::seconds{1'700'000'500}};
@@ -85,6 +87,7 @@ public:
     std::vector<std::uint64_t> killed;
     std::vector<std::string> changed;
     std::optional<std::string> refuse_change;
+    cmd::Replication* replication_layer = nullptr;
 };
 
 /// The fixture: one client session (id 7) on a fresh server state at 1,700,000,000,000 ms.

@@ -10,6 +10,7 @@
 #       --server /usr/bin/redis-server
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import socket
@@ -815,3 +816,42 @@ def test_replica_side_of_the_handshake_and_getack(start_node):
         assert set(acknowledged) <= {0, 27}, acknowledged
         assert client.get("a") == "1"
         assert info(client, "replication")["master_replid"] == replid
+
+
+def replica_buffer_limit(binary: str, limit: str) -> list[str]:
+    """The flag that bounds what a master queues for one replica: ours, or Redis's
+    client-output-buffer-limit class `replica` (hard limit only)."""
+    if os.path.basename(binary) == "redis-server":
+        return ["--client-output-buffer-limit", f"replica {limit} 0 0"]
+    return ["--replica-output-buffer-limit", limit]
+
+
+def test_replica_that_stops_reading_is_disconnected_and_the_master_goes_on(start_node, request):
+    """A replica that reads nothing (dead, or far too slow) never blocks its master: the stream
+    for it piles up only to the replica output buffer limit, then the master closes the
+    connection and keeps serving everyone else."""
+    binary = request.config.getoption("--server")
+    master = start_node(*replica_buffer_limit(binary, "1mb"))
+    client = master.client()
+    with socket.socket() as connection:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        connection.settimeout(TIMEOUT)
+        connection.connect((HOST, master.port))
+        stream = RespStream(connection)
+        start_full_resync(connection, stream, listening_port=12346)
+        stream.snapshot()
+        assert stat(client, "sync_full") == 1
+        # From here the fake replica reads nothing; 8 MB of writes go to it.
+        value = "v" * 65536
+        pipeline = client.pipeline(transaction=False)
+        for i in range(128):
+            pipeline.set(f"big:{i}", value)
+        started = time.monotonic()
+        pipeline.execute()
+        wait_until(
+            lambda: info(client, "replication")["connected_slaves"] == "0",
+            what="the master to drop the replica that does not read",
+        )
+        assert client.ping() is True
+        assert client.get("big:127") == value
+        assert time.monotonic() - started < TIMEOUT
