@@ -57,11 +57,14 @@ class Node:
         self.log_path = directory / "node.log"
         self.process: subprocess.Popen | None = None
         self.clients: list[redis.Redis] = []
+        self.exit_codes: list[int] = []  # of every stop, restarts included
+        self.terminated = False  # SIGTERM sent to the current process
 
     def start(self, timeout: float = 10.0) -> None:
         """Starts the process and returns once it answers PING with +PONG."""
         # Appending keeps the log of every run of this node in one file.
         with open(self.log_path, "ab") as log:
+            self.terminated = False
             self.process = subprocess.Popen(
                 self.arguments, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
@@ -87,14 +90,23 @@ class Node:
         """SIGTERM, then SIGKILL if the process has not exited within `timeout`."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGCONT)  # a stopped process would never see SIGTERM
-        self.process.terminate()
+        self.terminate()
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.exit_codes.append(self.process.returncode)
         self.drop_connections()
+
+    def terminate(self) -> None:
+        """SIGTERM, once per run of the process: a second one could arrive after the server
+        has put the default handler back on its way out, and kill it mid-exit."""
+        if self.process is None or self.terminated:
+            return
+        self.terminated = True
+        self.process.send_signal(signal.SIGCONT)  # a stopped process would never see SIGTERM
+        self.process.terminate()
 
     def restart(self) -> None:
         self.stop()
@@ -150,12 +162,17 @@ def start_node(request, tmp_path) -> Iterator[Callable[..., Node]]:
     # still lags may wait for it (Redis does, for up to 10 s), and the replica is stopping too.
     for node in nodes:
         if node.process is not None and node.process.poll() is None:
-            node.process.send_signal(signal.SIGCONT)
-            node.process.terminate()
+            node.terminate()
     for node in nodes:
         node.stop()
         for client in node.clients:
             client.close()
+    # Every stop was a clean one: exit status 0 after SIGTERM. A crash, a hang that needed
+    # SIGKILL, or a sanitizer's report (its non-zero exit) fails the test.
+    for node in nodes:
+        assert all(
+            code == 0 for code in node.exit_codes
+        ), f"node on port {node.port} exited with {node.exit_codes}:\n{node.log()}"
 
 
 @pytest.hookimpl(hookwrapper=True)
