@@ -168,7 +168,11 @@ def start_node(request, tmp_path) -> Iterator[Callable[..., Node]]:
         for client in node.clients:
             client.close()
     # Every stop was a clean one: exit status 0 after SIGTERM. A crash, a hang that needed
-    # SIGKILL, or a sanitizer's report (its non-zero exit) fails the test.
+    # SIGKILL, or a sanitizer's report (its non-zero exit) fails the test. Checked for the
+    # course's server only: redis-server once let a SIGTERM sent just after its AOF rewrite go
+    # unanswered for 10 s in this suite, and it is not what this check is for.
+    if os.path.basename(binary) == "redis-server":
+        return
     for node in nodes:
         assert all(
             code == 0 for code in node.exit_codes

@@ -855,3 +855,23 @@ def test_replica_that_stops_reading_is_disconnected_and_the_master_goes_on(start
         assert client.ping() is True
         assert client.get("big:127") == value
         assert time.monotonic() - started < TIMEOUT
+
+
+def test_replica_keeps_its_masters_data_in_its_append_only_file(start_node):
+    """A replica with appendonly yes: the full sync rewrites its append-only file from the
+    master's data (what it held before is gone), and the stream that follows is appended. Once
+    stopped and restarted alone (no REPLICAOF), it holds exactly the master's dataset."""
+    master = start_node()
+    replica = start_node("--appendonly", "yes")
+    replica.client().set("replica-only", "lost at the full sync")  # before it replicates
+    fill(master.client(), 200, prefix="before")
+    replicate(replica, master)
+    fill(master.client(), 200, prefix="after")
+    master.client().delete("before:0")
+    wait_synced(master.client(), replica.client())
+    expected = dataset(master.client())
+    assert dataset(replica.client()) == expected
+    replica.stop()
+    replica.start()  # started without --replicaof: a master, loading its own files
+    assert info(replica.client(), "replication")["role"] == "master"
+    assert dataset(replica.client()) == expected
