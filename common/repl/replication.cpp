@@ -94,7 +94,6 @@ void Replication::client_closed(async::Client& client) {
     server_.log().notice("connection with replica " + position->ip + ":" +
                          std::to_string(position->port) + " lost");
     replicas_.erase(position);
-    server_.serve_ack_waiters();  // fewer replicas: nothing more to serve, but keep it simple
 }
 
 void Replication::for_each_session(const std::function<void(const cmd::Session&)>& visit) const {
