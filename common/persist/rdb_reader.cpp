@@ -235,6 +235,23 @@ store::List read_quicklist(Cursor& cursor, bool version_2) {
     return list;
 }
 
+// Whether `type` is one that read_value() reads: a string, list or set in any encoding.
+bool holds(std::uint8_t type) {
+    switch (type) {
+        case rdb::string:
+        case rdb::list:
+        case rdb::set:
+        case rdb::list_ziplist:
+        case rdb::set_intset:
+        case rdb::list_quicklist:
+        case rdb::list_quicklist_2:
+        case rdb::set_listpack:
+            return true;
+        default:
+            return false;
+    }
+}
+
 // The value of a key of a type this server holds, after the key itself.
 store::Value read_value(Cursor& cursor, std::uint8_t type) {
     const std::size_t at = cursor.offset();
@@ -273,12 +290,9 @@ store::Value read_value(Cursor& cursor, std::uint8_t type) {
             add_members(cursor, at, set, members);
             return set;
         }
-        default:
-            break;
+        default:  // holds() said no
+            cursor.fail(at, "unknown value type " + std::to_string(type));
     }
-    const std::string_view held = rdb::unsupported_type_name(type);
-    if (held.empty()) cursor.fail(at, "unknown value type " + std::to_string(type));
-    cursor.fail(at, std::string{held} + ", which this server does not hold yet");
 }
 
 // An empty list or set: Redis never writes one (it deletes the key instead), and the keyspace
@@ -381,6 +395,13 @@ ParsedSnapshot parse(std::string_view bytes, store::TimePoint now) {
         }
         std::string key = cursor.string("a key");
         const std::string name = "key " + printable(key);
+        if (!holds(type)) {
+            const std::string_view held = rdb::unsupported_type_name(type);
+            if (held.empty())
+                cursor.fail(at, name + ": unknown value type " + std::to_string(type));
+            cursor.fail(at,
+                        name + ": " + std::string{held} + ", which this server does not hold yet");
+        }
         if (database != 0) {
             cursor.fail(at, name + " is in database " + std::to_string(database) +
                                 "; this server has only database 0");

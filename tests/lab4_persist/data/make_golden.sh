@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the golden RDB files of tests/lab4_persist/data with a real redis-server (Debian's 7.0.15).
 #   usage: tests/lab4_persist/data/make_golden.sh <out-dir>
+set -euo pipefail
 out=$1
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
