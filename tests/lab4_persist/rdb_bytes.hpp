@@ -1,15 +1,20 @@
-// Test helpers for the RDB suites: the golden files' directory, and small builders that wrap
+// Test helpers for the RDB suites: the golden files' directory, small builders that wrap
 // hand-written record bytes in a valid file (header, EOF, CRC-64), so each test shows only the
-// bytes it is about. Introduced with the RDB format (lab 4).
+// bytes it is about, and a comparable view of a dataset. Introduced with the RDB format (lab 4).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "persist/crc64.hpp"
+#include "persist/snapshot.hpp"
+#include "store/keyspace.hpp"
 #include "support/temp_dir.hpp"
 
 namespace lab4_test {
@@ -94,6 +99,45 @@ inline std::string listpack(const std::vector<std::string>& entries) {
     for (const std::string& entry : entries)
         body += entry + static_cast<char>(entry.size());
     return little_endian(6 + body.size() + 1, 4) + little_endian(entries.size(), 2) + body + "\xff";
+}
+
+inline std::vector<std::string> elements(const store::Value& value) {
+    if (const auto* list = std::get_if<store::List>(&value)) return {list->begin(), list->end()};
+    const auto& set = std::get<store::Set>(value);
+    std::vector<std::string> members{set.begin(), set.end()};
+    std::sort(members.begin(), members.end());
+    return members;
+}
+
+/// What a parsed file or a keyspace holds: key -> (type, the string or the elements, sets
+/// sorted, deadline), for comparing two datasets whatever their order.
+struct Content {
+    store::Type type;
+    std::vector<std::string> values;
+    std::optional<store::TimePoint> deadline;
+    bool operator==(const Content&) const = default;
+};
+using Contents = std::map<std::string, Content>;
+
+inline Content content_of(const store::Value& value, std::optional<store::TimePoint> deadline) {
+    const store::Type type = store::type_of(value);
+    if (type == store::Type::string) return {type, {std::get<std::string>(value)}, deadline};
+    return {type, elements(value), deadline};
+}
+
+inline Contents contents(const persist::ParsedSnapshot& parsed) {
+    Contents result;
+    for (const auto& item : parsed.entries)
+        result.emplace(item.key, content_of(item.entry.value, item.entry.deadline));
+    return result;
+}
+
+inline Contents contents(const store::Keyspace& keyspace) {
+    Contents result;
+    keyspace.for_each([&](std::string_view key, const store::EntryView& entry) {
+        result.emplace(std::string{key}, content_of(entry.value, entry.deadline));
+    });
+    return result;
 }
 
 }  // namespace lab4_test

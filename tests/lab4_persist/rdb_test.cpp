@@ -20,6 +20,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace std::string_literals;
+using lab4_test::Content;
+using lab4_test::contents;
+using lab4_test::Contents;
 using lab4_test::golden;
 using lab4_test::rdb_file;
 using lab4_test::rdb_string;
@@ -36,45 +39,6 @@ std::string error_of(const std::string& bytes, store::TimePoint now = keep_all) 
         return error.what();
     }
     return {};
-}
-
-std::vector<std::string> elements(const store::Value& value) {
-    if (const auto* list = std::get_if<store::List>(&value)) return {list->begin(), list->end()};
-    const auto& set = std::get<store::Set>(value);
-    std::vector<std::string> members{set.begin(), set.end()};
-    std::sort(members.begin(), members.end());
-    return members;
-}
-
-// What a parsed file holds, as (key -> (type, elements or the string, deadline)), for
-// comparing two keyspaces' contents whatever their order.
-struct Content {
-    store::Type type;
-    std::vector<std::string> values;
-    std::optional<store::TimePoint> deadline;
-    bool operator==(const Content&) const = default;
-};
-using Contents = std::map<std::string, Content>;
-
-Content content_of(const store::Value& value, std::optional<store::TimePoint> deadline) {
-    const store::Type type = store::type_of(value);
-    if (type == store::Type::string) return {type, {std::get<std::string>(value)}, deadline};
-    return {type, elements(value), deadline};
-}
-
-Contents contents(const persist::ParsedSnapshot& parsed) {
-    Contents result;
-    for (const auto& item : parsed.entries)
-        result.emplace(item.key, content_of(item.entry.value, item.entry.deadline));
-    return result;
-}
-
-Contents contents(const store::Keyspace& keyspace) {
-    Contents result;
-    keyspace.for_each([&](std::string_view key, const store::EntryView& entry) {
-        result.emplace(std::string{key}, content_of(entry.value, entry.deadline));
-    });
-    return result;
 }
 
 class RdbTest : public ::testing::Test {
