@@ -1,5 +1,6 @@
-// Reading an RDB file: a cursor that checks every read against the bytes that remain, then the
-// file's grammar (header, opcodes, keys, EOF, checksum) on top of it. Introduced in lab 4.
+// Reading an RDB file: the file's grammar (header, opcodes, keys and their values, EOF,
+// checksum) over rdb::Cursor, which checks every read against the bytes that remain.
+// Introduced in lab 4.
 #include <charconv>
 #include <cstdint>
 #include <unordered_map>
@@ -7,9 +8,9 @@
 
 #include "persist/crc64.hpp"
 #include "persist/file_io.hpp"
-#include "persist/lzf.hpp"
 #include "persist/rdb.hpp"
 #include "persist/rdb_containers.hpp"
+#include "persist/rdb_cursor.hpp"
 #include "persist/rdb_format.hpp"
 
 namespace persist {
@@ -17,6 +18,8 @@ namespace persist {
 namespace {
 
 using rdb::Corrupt;
+using rdb::Cursor;
+using rdb::hex;
 
 // A key as error messages show it: in quotes, bytes outside printable ASCII as \xNN, and cut
 // after 64 bytes, so a binary or huge key cannot garble the message.
@@ -37,151 +40,6 @@ std::string printable(std::string_view key) {
     text += key.size() > shown ? "'..." : "'";
     return text;
 }
-
-std::string hex(std::uint64_t value) {
-    char buffer[17];
-    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, 16);
-    (void)error;
-    return "0x" + std::string{buffer, end};
-}
-
-// A position in the file, and reads that refuse to go past its end.
-class Cursor {
-public:
-    explicit Cursor(std::string_view bytes) : bytes_{bytes} {}
-
-    [[nodiscard]] std::size_t offset() const { return offset_; }
-    [[nodiscard]] std::size_t remaining() const { return bytes_.size() - offset_; }
-
-    [[noreturn]] void fail(std::size_t at, const std::string& what) const {
-        throw Corrupt{at, what};
-    }
-
-    [[nodiscard]] std::string_view take(std::uint64_t count, const char* what) {
-        if (count > remaining()) {
-            fail(offset_, std::string{what} + " of " + std::to_string(count) +
-                              " bytes runs past the end of the file (" +
-                              std::to_string(remaining()) + " bytes remain)");
-        }
-        const std::string_view part = bytes_.substr(offset_, count);
-        offset_ += count;
-        return part;
-    }
-
-    [[nodiscard]] std::uint8_t byte(const char* what) {
-        return static_cast<std::uint8_t>(take(1, what)[0]);
-    }
-
-    // `count` bytes as an unsigned number, little-endian (Redis's own integers) or big-endian
-    // (RDB's 32- and 64-bit lengths).
-    enum class Order { little, big };
-    [[nodiscard]] std::uint64_t number(std::size_t count, Order order, const char* what) {
-        const std::string_view raw = take(count, what);
-        std::uint64_t value = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-            const std::size_t index = order == Order::big ? i : count - 1 - i;
-            value = (value << 8) | static_cast<std::uint8_t>(raw[index]);
-        }
-        return value;
-    }
-
-    // A length, or (special == true) the number of a special string encoding (11xxxxxx).
-    struct Length {
-        std::uint64_t value;
-        bool special;
-    };
-
-    //     00xxxxxx                     6-bit length
-    //     01xxxxxx yyyyyyyy            14-bit length, big-endian
-    //     10000000 <4 bytes>           32-bit length, big-endian
-    //     10000001 <8 bytes>           64-bit length, big-endian
-    //     11xxxxxx                     a special string encoding (rdb::StringEncoding)
-    [[nodiscard]] Length length_or_encoding(const char* what) {
-        const std::size_t at = offset_;
-        const std::uint8_t first = byte(what);
-        switch (first >> 6) {
-            case 0:
-                return {first & 0x3fU, false};
-            case 1:
-                return {((first & 0x3fU) << 8) | byte(what), false};
-            case 2:
-                if (first == rdb::length_32bit) return {number(4, Order::big, what), false};
-                if (first == rdb::length_64bit) return {number(8, Order::big, what), false};
-                fail(at, std::string{what} + ": invalid length encoding " + hex(first));
-            default:
-                return {first & 0x3fU, true};
-        }
-    }
-
-    [[nodiscard]] std::uint64_t length(const char* what) {
-        const std::size_t at = offset_;
-        const Length length = length_or_encoding(what);
-        if (length.special)
-            fail(at, std::string{what} + ": a string encoding where a length belongs");
-        return length.value;
-    }
-
-    // A count of items that each take at least one byte: refused before anything is reserved
-    // for them when the file cannot hold that many.
-    [[nodiscard]] std::uint64_t count(const char* what) {
-        const std::size_t at = offset_;
-        const std::uint64_t count = length(what);
-        if (count > remaining()) {
-            fail(at, std::string{what} + " of " + std::to_string(count) + " cannot fit in the " +
-                         std::to_string(remaining()) + " bytes that remain");
-        }
-        return count;
-    }
-
-    // A string in any of its forms: raw bytes, an integer (INT8/16/32, as decimal text, which is
-    // what Redis stored) or LZF-compressed bytes.
-    [[nodiscard]] std::string string(const char* what) {
-        const std::size_t at = offset_;
-        const Length length = length_or_encoding(what);
-        if (!length.special) return std::string{take(length.value, what)};
-        const auto integer = [&](std::size_t width) {
-            const std::uint64_t raw = number(width, Order::little, what);
-            const std::uint64_t sign = std::uint64_t{1} << (width * 8 - 1);
-            return std::to_string(static_cast<std::int64_t>((raw ^ sign) - sign));
-        };
-        switch (length.value) {
-            case rdb::int8:
-                return integer(1);
-            case rdb::int16:
-                return integer(2);
-            case rdb::int32:
-                return integer(4);
-            case rdb::lzf:
-                return compressed_string(at, what);
-            default:
-                fail(at, std::string{what} + ": invalid string encoding " + hex(length.value));
-        }
-    }
-
-private:
-    //     0xc3 <compressed length> <original length> <compressed bytes>
-    std::string compressed_string(std::size_t at, const char* what) {
-        const std::uint64_t compressed_size = length("an LZF compressed length");
-        const std::uint64_t size = length("an LZF original length");
-        const std::string_view compressed = take(compressed_size, what);
-        // Checked before lzf_decompress() reserves `size` bytes: a few hostile bytes must not
-        // make us allocate gigabytes.
-        if (size > lzf_max_expansion(compressed.size())) {
-            fail(at, std::string{what} + ": " + std::to_string(compressed.size()) +
-                         " LZF bytes cannot expand to the " + std::to_string(size) +
-                         " bytes claimed");
-        }
-        try {
-            return lzf_decompress(compressed, size);
-        } catch (const LzfError& error) {
-            fail(at, std::string{what} + ": corrupt LZF data at byte " +
-                         std::to_string(error.offset()) + " of it: " + error.what());
-        }
-    }
-
-    std::string_view bytes_;
-    std::size_t offset_ = 0;
-};
 
 // The elements of a ziplist, listpack or intset held in one string, whose errors are reported
 // at the string's place in the file.
