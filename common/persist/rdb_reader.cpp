@@ -126,7 +126,10 @@ store::Value read_value(Cursor& cursor, std::uint8_t type) {
             store::Set set;
             for (std::uint64_t n = cursor.count("a set's size"); n > 0; --n) {
                 const std::size_t member_at = cursor.offset();
-                add_members(cursor, member_at, set, {cursor.string("a set member")});
+                std::string member = cursor.string("a set member");
+                if (!set.insert(member)) {
+                    cursor.fail(member_at, "duplicate set member " + printable(member));
+                }
             }
             return set;
         }
