@@ -14,7 +14,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "persist/snapshot.hpp"
+#include "persist/snapshot_format.hpp"
 
 namespace async {
 
@@ -43,7 +43,7 @@ using SteadyClock = std::chrono::steady_clock;
     std::string message;
     int status = 0;
     try {
-        const persist::SnapshotSaveStats stats = persist::save_snapshot(keyspace, path, now);
+        const persist::SnapshotSaveStats stats = persist::save_any(keyspace, path, now);
         message = std::to_string(stats.keys);
     } catch (const std::exception& failure) {
         message = failure.what();

@@ -192,12 +192,18 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
             command_bytes("REPLCONF", "listening-port", std::to_string(server.port())));
         if (starts_with(listening, "-"))
             log_notice("the master refused REPLCONF listening-port: " + listening);
-        const std::string capa = co_await request(command_bytes("REPLCONF", "capa", "psync2"));
+        // eof: the snapshot may come without a length, ended by a mark (Redis's diskless sync).
+        const std::string capa =
+            co_await request(command_bytes("REPLCONF", "capa", "eof", "capa", "psync2"));
         if (starts_with(capa, "-")) log_notice("the master refused REPLCONF capa: " + capa);
 
         const auto [asked_id, asked_offset] = owner.psync_request();
-        const std::string reply =
+        std::string reply =
             co_await request(command_bytes("PSYNC", asked_id, std::to_string(asked_offset)));
+        // A master preparing a full resync sends empty lines to keep the link alive (Redis
+        // does while it waits to start the snapshot), then its answer.
+        while (reply.empty())
+            reply = co_await read_line();
         if (starts_with(reply, "+FULLRESYNC ")) {
             co_await full_sync(reply);
         } else if (starts_with(reply, "+CONTINUE")) {
@@ -237,17 +243,35 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
         do {
             header = co_await read_line();
         } while (header.empty());
-        const auto length = header[0] == '$'
-                                ? cmd::parse_integer(std::string_view{header}.substr(1))
-                                : std::nullopt;
-        if (!length || *length < 0)
-            throw LinkError{"bad snapshot header from the master: " + header};
-        const auto size = static_cast<std::size_t>(*length);
-        while (unread().size() < size)
-            co_await read_more();
-        // No CRLF after the payload: the stream's first command follows at once.
-        owner.load_full_sync(id, static_cast<std::uint64_t>(*offset), unread().substr(0, size));
-        consume(size);
+        std::size_t size = 0;
+        if (starts_with(header, "$EOF:")) {
+            // Diskless: no length; the snapshot ends with the 40 random bytes given here.
+            const std::string mark = header.substr(5);
+            if (mark.size() != 40)
+                throw LinkError{"bad snapshot header from the master: " + header};
+            // Redis sends nothing after the mark until the replica's first ACK, so the mark
+            // ends what has been read once it has all arrived.
+            while (unread().size() < mark.size() ||
+                   unread().substr(unread().size() - mark.size()) != mark) {
+                co_await read_more();
+            }
+            size = unread().size() - mark.size();
+            owner.load_full_sync(id, static_cast<std::uint64_t>(*offset), unread().substr(0, size));
+            consume(size + mark.size());
+        } else {
+            const auto length = header[0] == '$'
+                                    ? cmd::parse_integer(std::string_view{header}.substr(1))
+                                    : std::nullopt;
+            if (!length || *length < 0) {
+                throw LinkError{"bad snapshot header from the master: " + header};
+            }
+            size = static_cast<std::size_t>(*length);
+            while (unread().size() < size)
+                co_await read_more();
+            // No CRLF after the payload: the stream's first command follows at once.
+            owner.load_full_sync(id, static_cast<std::uint64_t>(*offset), unread().substr(0, size));
+            consume(size);
+        }
         log_notice("MASTER <-> REPLICA sync: loaded " + std::to_string(size) +
                    " bytes of snapshot; finished with success");
     }

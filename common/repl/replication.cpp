@@ -11,7 +11,8 @@
 #include "async/client.hpp"
 #include "cmd/errors.hpp"
 #include "cmd/numbers.hpp"
-#include "persist/snapshot.hpp"
+#include "persist/rdb.hpp"
+#include "persist/snapshot_format.hpp"
 #include "repl/master_link.hpp"
 #include "resp/writer.hpp"
 
@@ -173,10 +174,11 @@ std::optional<std::string> Replication::synchronize(cmd::Session& session,
     }
     if (!sync_command && replication_id != "?") ++state_.stats.sync_partial_err;
 
-    // A full resync: the whole dataset, then the stream from the offset it reflects.
+    // A full resync: the whole dataset, then the stream from the offset it reflects. The
+    // dataset goes as an RDB file, what every Redis replica expects (ours reads JSON too).
     if (!backlog_) create_backlog();
     if (!state_.is_replica) select_needed_ = true;
-    const std::string snapshot = persist::snapshot_text(state_.db.keyspace(), server_.now());
+    const std::string snapshot = persist::encode_rdb(state_.db.keyspace(), server_.now());
     if (!sync_command) {
         out += "+FULLRESYNC " + state_.replication_id + " " +
                std::to_string(state_.replication_offset) + "\r\n";
@@ -249,7 +251,7 @@ void Replication::load_full_sync(const std::string& replication_id, std::uint64_
                                  std::string_view snapshot) {
     // All keys, expired ones too: a replica waits for its master's DEL (time_point::min()).
     persist::ParsedSnapshot parsed =
-        persist::parse_snapshot(snapshot, "the master's snapshot", store::TimePoint::min());
+        persist::parse_any(snapshot, "the master's snapshot", store::TimePoint::min());
     store::Keyspace& keyspace = state_.db.keyspace();
     keyspace.clear();
     for (auto& item : parsed.entries) {

@@ -4,6 +4,8 @@
 #include <exception>
 #include <utility>
 
+#include "persist/snapshot_format.hpp"
+
 namespace server {
 
 namespace {
@@ -28,7 +30,7 @@ BackgroundSave::BackgroundSave(const store::Keyspace& keyspace, std::filesystem:
 void BackgroundSave::run(std::filesystem::path path) {
     const auto start = SteadyClock::now();
     try {
-        result_.stats = persist::save_snapshot(copy_, path, clock_.now());
+        result_.stats = persist::save_any(copy_, path, clock_.now());
         result_.ok = true;
     } catch (const std::exception& failure) {
         // Not only PersistError: std::bad_alloc of a big copy must not end the process.

@@ -9,7 +9,7 @@
 
 #include "cmd/command.hpp"
 #include "persist/file_io.hpp"
-#include "persist/snapshot.hpp"
+#include "persist/snapshot_format.hpp"
 
 namespace server {
 
@@ -79,7 +79,7 @@ void Persistence::load() {
 void Persistence::load_snapshot() {
     const auto start = SteadyClock::now();
     const auto path = snapshot_path();
-    const auto stats = persist::load_snapshot(path, state_.db.keyspace(), state_.clock.now());
+    const auto stats = persist::load_any(path, state_.db.keyspace(), state_.clock.now());
     if (!stats.file_found) {
         log_.notice("no snapshot at " + path.string() + ": starting with an empty dataset");
         return;
@@ -162,7 +162,7 @@ bool Persistence::save_now() {
     const std::uint64_t changes = state_.db.changes();
     const auto path = snapshot_path();
     try {
-        const auto stats = persist::save_snapshot(state_.db.keyspace(), path, state_.db.now());
+        const auto stats = persist::save_any(state_.db.keyspace(), path, state_.db.now());
         log_.notice("DB saved on disk: " + std::to_string(stats.keys) + " keys to " +
                     path.string() + " in " + milliseconds_since(start));
     } catch (const persist::PersistError& failure) {

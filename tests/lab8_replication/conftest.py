@@ -149,10 +149,12 @@ def start_node(request, tmp_path) -> Iterator[Callable[..., Node]]:
     nodes: list[Node] = []
     request.node.lab8_nodes = nodes  # read by pytest_runtest_makereport below
 
-    def start(*extra: str) -> Node:
+    def start(*extra: str, program: str | None = None) -> Node:
+        """`program` runs another server than --server's: the interop tests start
+        redis-server beside ours."""
         directory = tmp_path / f"node{len(nodes)}"
         directory.mkdir()
-        node = Node(binary, directory, list(extra))
+        node = Node(program or binary, directory, list(extra))
         nodes.append(node)
         node.start()
         return node
@@ -171,9 +173,9 @@ def start_node(request, tmp_path) -> Iterator[Callable[..., Node]]:
     # SIGKILL, or a sanitizer's report (its non-zero exit) fails the test. Checked for the
     # course's server only: redis-server once let a SIGTERM sent just after its AOF rewrite go
     # unanswered for 10 s in this suite, and it is not what this check is for.
-    if os.path.basename(binary) == "redis-server":
-        return
     for node in nodes:
+        if os.path.basename(node.arguments[0]) == "redis-server":
+            continue
         assert all(
             code == 0 for code in node.exit_codes
         ), f"node on port {node.port} exited with {node.exit_codes}:\n{node.log()}"

@@ -1,0 +1,131 @@
+"""Replication between the course's server and a real redis-server 7, both ways (issue: real
+Redis on both sides). The full resync carries an RDB file, so a real replica loads our
+master's data and follows its stream, and our replica loads a real master's RDB (sent
+diskless, `$EOF:` framed, since ours offers `capa eof`) and follows its stream: SELECT, PING,
+REPLCONF GETACK and the writes. Each test starts redis-server on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+import redis
+
+import test_replication as common
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+pytestmark = pytest.mark.skipif(
+    not os.access(REDIS_SERVER, os.X_OK), reason="redis-server is not installed"
+)
+
+
+def start_redis(start_node, *extra: str):
+    """A real redis-server node. Its full syncs start at once (no 5 s diskless delay)."""
+    return start_node("--repl-diskless-sync-delay", "0", *extra, program=REDIS_SERVER)
+
+
+def write_everything(client: redis.Redis, prefix: str) -> None:
+    """Strings (integers, short, long and compressible), lists small and large, sets of
+    integers and of strings, keys with a TTL, then a DEL and a key that expires at once."""
+    pipe = client.pipeline(transaction=False)
+    pipe.set(f"{prefix}:int", 12345)
+    pipe.set(f"{prefix}:negative", -7)
+    pipe.set(f"{prefix}:text", "hello")
+    pipe.set(f"{prefix}:long", "x" * 10_000)  # LZF-compressed in an RDB file
+    pipe.set(f"{prefix}:random", os.urandom(3000).hex())  # long, barely compressible
+    pipe.set(f"{prefix}:binary", bytes(range(256)))
+    pipe.set(f"{prefix}:ttl", "v", ex=1000)
+    pipe.rpush(f"{prefix}:small-list", "a", "b", "c")
+    pipe.rpush(f"{prefix}:big-list", *(f"element-{i}" for i in range(2000)))
+    pipe.sadd(f"{prefix}:int-set", *range(100))
+    pipe.sadd(f"{prefix}:text-set", *(f"member-{i}" for i in range(300)))
+    pipe.sadd(f"{prefix}:ttl-set", "a", "b")
+    pipe.expire(f"{prefix}:ttl-set", 1000)
+    pipe.set(f"{prefix}:deleted", "soon gone")
+    pipe.delete(f"{prefix}:deleted")
+    pipe.set(f"{prefix}:expiring", "v", px=1)
+    pipe.execute()
+
+
+def dataset_bytes(node) -> dict:
+    """dataset() over a connection that does not decode: binary values compare exactly."""
+    client = redis.Redis(host=common.HOST, port=node.port, socket_timeout=20)
+    try:
+        return common.dataset(client)
+    finally:
+        client.close()
+
+
+def wait_equal(master, replica) -> None:
+    common.wait_synced(master.client(), replica.client())
+    common.wait_until(
+        lambda: dataset_bytes(master) == dataset_bytes(replica),
+        what="the replica's dataset to equal the master's",
+    )
+
+
+def test_real_replica_follows_our_master(start_node):
+    """redis-server --replicaof ours: it loads our RDB, then follows our stream."""
+    ours = start_node()
+    write_everything(ours.client(), "before")
+    real = start_redis(start_node)
+    common.replicate(real, ours)
+    write_everything(ours.client(), "after")
+    ours.client().delete("before:text")
+    wait_equal(ours, real)
+    assert common.stat(ours.client(), "sync_full") == 1
+    fields = common.info(ours.client(), "replication")
+    replica = common.replica_entry(fields["slave0"])
+    assert replica["port"] == str(real.port) and replica["state"] == "online"
+    # The link cut from our side: the real replica comes back with a partial resync.
+    assert ours.client().execute_command("CLIENT", "KILL", "TYPE", "replica") == 1
+    ours.client().set("during", "the cut")
+    common.wait_until(
+        lambda: common.stat(ours.client(), "sync_partial_ok") == 1,
+        what="the real replica's partial resync",
+    )
+    wait_equal(ours, real)
+
+
+def test_our_replica_follows_a_real_master(start_node):
+    """Ours as a replica of redis-server: a real RDB (diskless), then the real stream."""
+    real = start_redis(start_node)
+    write_everything(real.client(), "before")
+    ours = start_node()
+    common.replicate(ours, real)
+    write_everything(real.client(), "after")
+    real.client().delete("before:text")
+    wait_equal(real, ours)
+    fields = common.info(real.client(), "replication")
+    assert fields["connected_slaves"] == "1"
+    replica = common.replica_entry(fields["slave0"])
+    assert replica["port"] == str(ours.port) and replica["state"] == "online"
+    # WAIT on the real master counts our replica's ACK (answer to its REPLCONF GETACK).
+    real.client().set("acknowledged", "1")
+    assert real.client().execute_command("WAIT", 1, 5000) == 1
+    # The link cut from our side: ours asks for, and gets, a partial resync.
+    assert ours.client().execute_command("CLIENT", "KILL", "TYPE", "master") == 1
+    real.client().set("during", "the cut")
+    common.wait_until(
+        lambda: common.stat(real.client(), "sync_partial_ok") == 1,
+        what="our replica's partial resync from the real master",
+    )
+    wait_equal(real, ours)
+
+
+def test_promoted_replica_keeps_a_real_replica_with_a_partial_resync(start_node):
+    """Ours replicates a real master; ours is promoted (REPLICAOF NO ONE), and the old master
+    becomes its replica: the replication id ours took over (master_replid2) lets the real one
+    continue partially instead of loading everything again."""
+    real = start_redis(start_node)
+    write_everything(real.client(), "data")
+    ours = start_node()
+    common.replicate(ours, real)
+    assert ours.client().execute_command("REPLICAOF", "NO", "ONE") == "OK"
+    common.replicate(real, ours)
+    assert common.stat(ours.client(), "sync_partial_ok") == 1
+    assert common.stat(ours.client(), "sync_full") == 0
+    ours.client().set("after", "promotion")
+    wait_equal(ours, real)
