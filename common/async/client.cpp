@@ -135,7 +135,12 @@ Client::Step Client::run_input() {
         }
         (void)server_.run_command(*this, result.args);
         input_.consume(result.consumed);
-        if (session.kind == cmd::ClientKind::replica) break;    // PSYNC: serve_replica() goes on
+        if (session.kind == cmd::ClientKind::replica) {  // PSYNC: serve_replica() goes on
+            // What PSYNC queued (+FULLRESYNC and the snapshot, or the backlog) is not stream
+            // piling up: it does not count against the replica output buffer limit.
+            synchronization_left_ = output.size();
+            break;
+        }
         if (server_.stopping() || session.close_after_reply) {  // SHUTDOWN, QUIT, CLIENT KILL
             step = Step::close;
             break;
@@ -161,7 +166,7 @@ bool Client::write_now() {
     asio::error_code error;
     // A non-blocking send() (the socket is in non-blocking mode): most replies leave here.
     const std::size_t sent = socket_.write_some(asio::buffer(output), error);
-    if (sent > 0) server_.count_write(sent);
+    if (sent > 0) count_sent(sent);
     if (error == asio::error::would_block) return false;
     if (error) {
         closing_ = true;
@@ -181,7 +186,7 @@ asio::awaitable<Client::Step> Client::flush() {
         // Waits for the socket to become writable as often as it takes (a slow reader).
         const auto [error, bytes] =
             co_await asio::async_write(socket_, asio::buffer(writing_), no_throw);
-        server_.count_write(bytes);
+        count_sent(bytes);
         session.output_buffer_bytes = 0;
         if (writing_.capacity() > idle_buffer_keep) {
             std::string{}.swap(writing_);
@@ -244,11 +249,16 @@ Client::Step Client::run_replica_command(std::span<const std::string_view> argv)
     return Step::close;
 }
 
+void Client::count_sent(std::size_t bytes) {
+    server_.count_write(bytes);
+    synchronization_left_ -= std::min(synchronization_left_, bytes);
+}
+
 void Client::deliver(std::string_view bytes) {
     if (closing_) return;
     const bool was_idle = output.empty();
     output.append(bytes);
-    const std::size_t pending = output.size() + writing_.size();
+    const std::size_t pending = output.size() + writing_.size() - synchronization_left_;
     if (pending > server_.settings().replica_output_buffer_limit) {
         server_.log().warning(
             "closing replica id=" + std::to_string(session.id) + " addr=" + session.peer_address +

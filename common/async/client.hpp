@@ -68,6 +68,8 @@ private:
     // connection closed or the input outgrew the limit.
     Step read_available();
     [[nodiscard]] bool over_query_limit();
+    // Counts bytes that went out (INFO stats, and what is left of a replica's snapshot).
+    void count_sent(std::size_t bytes);
     // Where the next read goes: the input buffer's free end, at least one read's worth.
     [[nodiscard]] asio::mutable_buffer read_space();
 
@@ -82,6 +84,8 @@ private:
     bool idle_ = false;        // the cron took the input buffer back (release_idle_input())
     bool closing_ = false;     // close once the output is sent
     bool killed_ = false;      // close now, sending nothing more
+    // Lab 8: bytes of PSYNC's answer (the snapshot) not sent yet, exempt from the limit.
+    std::size_t synchronization_left_ = 0;
 };
 
 }  // namespace async

@@ -20,6 +20,7 @@
 
 #include "async/client.hpp"
 #include "async/forked_save.hpp"
+#include "cmd/errors.hpp"
 #include "net/socket.hpp"
 #include "resp/writer.hpp"
 #include "store/keyspace.hpp"
@@ -58,6 +59,7 @@ struct EventLoopServer::Loop {
     asio::ip::tcp::acceptor acceptor{io};
     asio::signal_set signals{io, SIGINT, SIGTERM};
     asio::steady_timer cron{io};
+    asio::steady_timer shutdown_retry{io};  // after a signal whose final save failed
 };
 
 EventLoopServer::EventLoopServer(cmd::CommandTable commands, cmd::Config config,
@@ -187,8 +189,11 @@ int EventLoopServer::run() {
     // SIGINT and SIGTERM: save as configured and stop; if the save fails, keep serving and
     // try again a little later (or at the next signal).
     spawn(loop.io, *this, "the signal handler", [this]() -> asio::awaitable<void> {
-        asio::steady_timer retry{loop_->io};
-        for (;;) {
+        asio::steady_timer& retry = loop_->shutdown_retry;
+        // stop() cancels the waits below; a stop that came meanwhile (SHUTDOWN NOSAVE during
+        // the retry's wait) is seen here, or the coroutine would wait on the cancelled signal
+        // set for ever and run() would never return.
+        while (!stopping_) {
             const auto [error, signal] = co_await loop_->signals.async_wait(no_throw);
             if (error || stopping_) co_return;
             log_.notice("received SIGINT or SIGTERM: shutting down");
@@ -217,6 +222,7 @@ void EventLoopServer::stop() {
     loop_->acceptor.close(ignored);
     loop_->signals.cancel(ignored);
     loop_->cron.cancel();
+    loop_->shutdown_retry.cancel();
     if (extension_) extension_->stop();
     // Each client's coroutine sees its wait cancelled and ends; then run() returns.
     for (auto& [id, client] : clients_)
@@ -287,8 +293,7 @@ void EventLoopServer::unblock_all_clients() {
         if (!client->session.blocked) continue;
         drop_block(*client);
         resp::Writer{client->output, client->session.protocol}.error(
-            "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
-            "replica?)");
+            cmd::errors::unblocked_by_role_change);
         client->session.close_after_reply = true;
         client->wake_served();
     }

@@ -46,6 +46,10 @@ inline constexpr std::string_view no_master_link =
     "NOMASTERLINK Can't SYNC while not connected with my master";
 /// REPLCONF with an option Redis does not know.
 [[nodiscard]] std::string unrecognized_replconf_option(std::string_view option);
+/// To a client blocked in BLPOP & co. when its server becomes a replica (REPLICAOF).
+inline constexpr std::string_view unblocked_by_role_change =
+    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+    "replica?)";
 /// REPLICAOF's port outside 0..65535.
 inline constexpr std::string_view invalid_master_port = "ERR Invalid master port";
 

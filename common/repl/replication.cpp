@@ -50,7 +50,8 @@ void Replication::start() {
     if (master.empty()) return;
     const std::size_t space = master.rfind(' ');
     state_.is_replica = true;
-    // Nothing in our JSON snapshot says which stream the data came from: ask for everything.
+    // Our snapshot files (RDB or JSON) do not record which stream the data came from (Redis
+    // keeps repl-id and repl-offset in its RDB's AUX fields): ask for everything.
     has_history_ = false;
     link_ = std::make_unique<MasterLink>(
         *this, master.substr(0, space),
@@ -70,20 +71,22 @@ void Replication::cron() {
                         std::max<std::size_t>(state_.config.repl_backlog_size, min_backlog_size)) {
         backlog_->resize(state_.config.repl_backlog_size);  // CONFIG SET repl-backlog-size
     }
+    // A replica that acknowledged nothing for repl-timeout seconds is gone (checked by every
+    // server with replicas, the middle of a chain too).
+    const std::chrono::seconds timeout{state_.config.repl_timeout};
+    for (const Replica& replica : replicas_) {
+        if (!replica.acknowledges || now - replica.last_ack <= timeout) continue;
+        server_.log().warning("disconnecting timedout replica " + replica.ip + ":" +
+                              std::to_string(replica.port));
+        if (const auto client = replica.client.lock()) client->kill();
+    }
+    // A master PINGs its replicas, so that they can tell a quiet master from a dead link. A
+    // replica passes its own master's PINGs on instead.
     if (state_.is_replica || replicas_.empty()) return;
-    // A master PINGs its replicas, so that they can tell a quiet master from a dead link.
     if (now - last_ping_ >= std::chrono::seconds{state_.config.repl_ping_replica_period}) {
         last_ping_ = now;
         const std::string_view ping[] = {"ping"};  // lower case, as Redis's shared.ping
         feed_command(ping);
-    }
-    // A replica that acknowledged nothing for repl-timeout seconds is gone.
-    const std::chrono::seconds timeout{state_.config.repl_timeout};
-    for (const Replica& replica : replicas_) {
-        if (now - replica.last_ack <= timeout) continue;
-        server_.log().warning("disconnecting timedout replica " + replica.ip + ":" +
-                              std::to_string(replica.port));
-        if (const auto client = replica.client.lock()) client->kill();
     }
 }
 
@@ -152,6 +155,7 @@ std::optional<std::string> Replication::synchronize(cmd::Session& session,
                                                       : session.replica_announced_ip;
     replica.port = session.replica_listening_port;
     replica.last_ack = server_.now();
+    replica.acknowledges = !sync_command;
     const std::string name = replica.ip + ":" + std::to_string(replica.port);
 
     // A partial resync, when the replica's history is ours and what it misses is all still in

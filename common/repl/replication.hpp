@@ -32,6 +32,9 @@ struct Replica {
     int port = 0;
     std::uint64_t acked_offset = 0;
     store::TimePoint last_ack{};
+    /// False for a replica that came with the old SYNC (redis-cli --replica, say): it never
+    /// acknowledges, so it is never timed out for silence, as in Redis.
+    bool acknowledges = true;
 };
 
 /// The replication layer of one server (Redis's replication.c).

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -262,6 +263,24 @@ TEST(Lab7Server, ShutdownClosesEveryClientAndSaves) {
     EXPECT_TRUE(parked.closed_by_server(5s));
     auto restarted = start_lab7(dir);
     EXPECT_EQ(cli(restarted, {"GET", "k"}), "v\n");
+}
+
+TEST(Lab7Server, ShutdownNosaveStopsAServerWhoseSignalledSaveFailed) {
+    // SIGTERM with a save that fails keeps the server up and retries the save later; a
+    // SHUTDOWN NOSAVE meanwhile must stop it for good, not leave it waiting on a signal set
+    // that stop() had already cancelled.
+    support::TempDir dir;
+    const std::filesystem::path data = dir.path() / "data";
+    std::filesystem::create_directory(data);
+    auto server = ServerProcess::start(support::program_path("lab7_async"),
+                                       {"--port", "0", "--dir", data.string(), "--save", "3600 1"});
+    EXPECT_EQ(cli(server, {"SET", "k", "v"}), "OK\n");
+    std::filesystem::remove_all(data);  // the final save cannot write its file
+    ASSERT_EQ(::kill(server.pid(), SIGTERM), 0);
+    ASSERT_TRUE(wait_for_log(server, "errors trying to shut down the server"));
+    (void)cli(server, {"SHUTDOWN", "NOSAVE"});
+    EXPECT_TRUE(wait_for_log(server, "ready to exit, bye bye")) << server.output();
+    EXPECT_EQ(server.stop(SIGKILL), 0);  // it has exited by itself, with status 0
 }
 
 }  // namespace

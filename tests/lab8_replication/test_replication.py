@@ -875,3 +875,67 @@ def test_replica_keeps_its_masters_data_in_its_append_only_file(start_node):
     replica.start()  # started without --replicaof: a master, loading its own files
     assert info(replica.client(), "replication")["role"] == "master"
     assert dataset(replica.client()) == expected
+
+
+def test_a_snapshot_bigger_than_the_replica_buffer_limit_still_syncs(start_node, request):
+    """The limit bounds the stream that piles up for a replica, not the snapshot of its full
+    sync: a dataset several times the limit still reaches a new replica while writes go on."""
+    binary = request.config.getoption("--server")
+    master = start_node(*replica_buffer_limit(binary, "1mb"))
+    client = master.client()
+    pipe = client.pipeline(transaction=False)
+    for i in range(400):
+        pipe.set(f"big:{i}", os.urandom(8192).hex())  # ~6.5 MB, not compressible
+    pipe.execute()
+    replica = start_node()
+    replica_client = replica.client()
+    assert replica_client.execute_command("REPLICAOF", HOST, master.port) == "OK"
+    for i in range(200):  # writes while the snapshot is on its way
+        client.set(f"during:{i}", i)
+    wait_until(
+        lambda: info(replica_client, "replication")["master_link_status"] == "up",
+        what="the replica's link to come up",
+    )
+    client.set("after", "sync")
+    wait_synced(client, replica_client)
+    assert dataset(client) == dataset(replica_client)
+    assert stat(client, "sync_full") == 1
+
+
+def test_a_sync_client_that_never_acknowledges_is_not_timed_out(start_node):
+    """A replica that came with the old SYNC (redis-cli --replica does) never sends REPLCONF
+    ACK; the master keeps streaming to it past repl-timeout, as Redis does."""
+    master = start_node("--repl-timeout", "1")
+    client = master.client()
+    with socket.create_connection((HOST, master.port), timeout=TIMEOUT) as connection:
+        stream = RespStream(connection)
+        connection.sendall(encode("SYNC"))
+        stream.snapshot()
+        time.sleep(2.5)  # past repl-timeout, with the master's cron running
+        client.set("still", "streamed")
+        stream.consumed = 0
+        while True:
+            command = stream.command()
+            if command[0].upper() not in (b"PING", b"SELECT"):
+                break
+        assert command == [b"SET", b"still", b"streamed"]
+        assert info(client, "replication")["connected_slaves"] == "1"
+
+
+def test_the_middle_of_a_chain_times_out_a_silent_replica(start_node):
+    """A ← B ← C with C frozen: B, a replica itself, drops C after repl-timeout, as any server
+    with replicas does."""
+    a = start_node()
+    b = start_node("--repl-timeout", "2")
+    c = start_node()
+    replicate(b, a)
+    replicate(c, b)
+    assert info(b.client(), "replication")["connected_slaves"] == "1"
+    c.pause()
+    try:
+        wait_until(
+            lambda: info(b.client(), "replication")["connected_slaves"] == "0",
+            what="B to drop its frozen replica",
+        )
+    finally:
+        c.resume()
