@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import pytest
 import redis
 
 import test_replication as common
+from conftest import Node
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -129,3 +131,45 @@ def test_promoted_replica_keeps_a_real_replica_with_a_partial_resync(start_node)
     assert common.stat(ours.client(), "sync_full") == 0
     ours.client().set("after", "promotion")
     wait_equal(ours, real)
+
+
+def test_rdb_files_go_both_ways_between_ours_and_redis(start_node, tmp_path):
+    """--dbfilename dump.rdb: SAVE and BGSAVE write RDB, which redis-check-rdb accepts and
+    redis-server loads with every value; a file redis-server saved loads in ours."""
+    ours = start_node("--dbfilename", "dump.rdb")
+    write_everything(ours.client(), "ours")
+    assert ours.client().execute_command("SAVE") is True
+    rdb = ours.directory / "dump.rdb"
+    assert rdb.read_bytes().startswith(b"REDIS0010")
+    check = shutil.which("redis-check-rdb")
+    if check:
+        result = subprocess.run([check, str(rdb)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+    expected = dataset_bytes(ours)
+    # BGSAVE (a forked child) writes the same format.
+    rdb.unlink()
+    assert ours.client().execute_command("BGSAVE") is True  # +Background saving started
+    common.wait_until(lambda: rdb.exists(), what="the forked save's dump.rdb")
+    common.wait_until(
+        lambda: common.info(ours.client(), "persistence")["rdb_bgsave_in_progress"] == "0",
+        what="the forked save to finish",
+    )
+
+    # redis-server reads our file.
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    (real_dir / "dump.rdb").write_bytes(rdb.read_bytes())
+    real = Node(REDIS_SERVER, real_dir, ["--dbfilename", "dump.rdb"])
+    try:
+        real.start()
+        assert dataset_bytes(real) == expected
+        # ...and ours reads a file redis-server wrote.
+        real.client().set("written-by", "redis-server")
+        assert real.client().execute_command("SAVE") is True
+        expected_back = dataset_bytes(real)
+    finally:
+        real.stop()
+    ours.stop()
+    rdb.write_bytes((real_dir / "dump.rdb").read_bytes())
+    ours.start()
+    assert dataset_bytes(ours) == expected_back
