@@ -87,8 +87,8 @@ const std::array<Option, 19> options{{
          c.dir = v;
          return std::nullopt;
      }},
-    {"dbfilename", "Snapshot file name (lab 4's JSON snapshot)", Mutability::protected_,
-     [](const Config& c) { return c.dbfilename; },
+    {"dbfilename", "Snapshot file name: RDB, or lab 4's JSON for a name ending in .json",
+     Mutability::protected_, [](const Config& c) { return c.dbfilename; },
      [](Config& c, std::string_view v) -> Error {
          if (v.empty() || v.find('/') != std::string_view::npos) {
              return "dbfilename can't be a path, just a filename";

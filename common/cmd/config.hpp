@@ -48,7 +48,8 @@ public:
     /// Where snapshots and the append-only file live. Redis chdir()s there; we keep it as a
     /// path instead (no process-wide state), and CONFIG GET shows it made absolute, as Redis.
     std::string dir = ".";
-    /// The JSON snapshot of lab 4 (Redis's dump.rdb): hence the .json name.
+    /// The snapshot file: Redis's RDB format, or lab 4's JSON for a name ending in `.json`,
+    /// which stays the default so that the course's files can be read with any editor.
     std::string dbfilename = "dump.json";
     /// `save ""` (or `--save ""`) disables snapshots, like Redis.
     std::vector<SavePoint> save = {{std::chrono::seconds{3600}, 1},

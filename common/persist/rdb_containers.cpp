@@ -1,6 +1,7 @@
 // Decoding ziplists, listpacks and intsets with a bounds check before every read. The layouts
 // follow Redis's ziplist.c, listpack.c and intset.c; the checks are those of their
-// *ValidateIntegrity() functions, which Redis runs on every one it loads from a file.
+// *ValidateIntegrity() functions, which Redis runs in full only with sanitize-dump-payload yes
+// (by default it checks the headers): a file from anywhere must not crash this server.
 // Introduced with the RDB format (lab 4).
 #include "persist/rdb_containers.hpp"
 

@@ -17,8 +17,8 @@ std::string hex(std::uint64_t value) {
 std::string_view Cursor::take(std::uint64_t count, const char* what) {
     if (count > remaining()) {
         fail(offset_, std::string{what} + " of " + std::to_string(count) +
-                          " bytes runs past the end of the file (" + std::to_string(remaining()) +
-                          " bytes remain)");
+                          (count == 1 ? " byte" : " bytes") + " runs past the end of the file (" +
+                          std::to_string(remaining()) + " bytes remain)");
     }
     const std::string_view part = bytes_.substr(offset_, count);
     offset_ += count;

@@ -64,7 +64,8 @@ public:
             return;
         }
         if (options_.compress && text.size() > 20) {
-            // Redis keeps the compressed form only if it is at least 4 bytes shorter.
+            // Kept only when it saves space: lzf_compress() must come in under size - 4, so 5
+            // bytes at least (Redis's limit lets an output of exactly size - 4 through).
             if (const auto compressed = lzf_compress(text, text.size() - 4)) {
                 special(rdb::lzf);
                 length(compressed->size());
