@@ -246,6 +246,16 @@ std::string ServerProcess::read_line(std::chrono::milliseconds limit) {
     }
 }
 
+int ServerProcess::wait_exit(std::chrono::milliseconds limit) {
+    if (pid_ <= 0) return -1;
+    const auto status = wait_for(pid_, limit);
+    while (!read_line(std::chrono::milliseconds{100}).empty()) {
+    }
+    if (!status) return -1;
+    pid_ = -1;
+    return *status;
+}
+
 int ServerProcess::stop(int signal, std::chrono::milliseconds limit) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, signal);

@@ -72,6 +72,9 @@ public:
     /// Sends `signal` and waits for the process to exit; returns its exit status (128 + signal
     /// when a signal killed it). Everything it printed meanwhile is kept in output().
     int stop(int signal, std::chrono::milliseconds limit = std::chrono::seconds{10});
+    /// Waits, sending nothing, for the process to exit by itself (SHUTDOWN); returns its exit
+    /// status, or -1 when it is still running after `limit`.
+    int wait_exit(std::chrono::milliseconds limit = std::chrono::seconds{10});
 
     /// Everything read from the server's stdout so far.
     [[nodiscard]] const std::string& output() const { return output_; }
