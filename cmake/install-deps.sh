@@ -17,6 +17,8 @@ packages=(
     clang libclang-rt-dev
     # bench/plot_latency.sh draws the latency percentile plot of docs/benchmarks.md (no X11)
     gnuplot-nox
+    # the course as a website (mkdocs.yml); `ctest -L docs` builds it with --strict
+    mkdocs mkdocs-material
 )
 
 missing=()
