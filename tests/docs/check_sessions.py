@@ -229,7 +229,12 @@ def run_command(shell: Shell, command: str, timeout: float) -> list[str]:
     port = re.search(r"--port (\d+)", command)
     if "--daemonize yes" in command and port:
         shell.run(wait_for_port(port.group(1)), timeout)
-    return output.split("\n")[:-1] if output.endswith("\n") else output.split("\n")
+    return lines_of(output)
+
+
+def lines_of(output: str) -> list[str]:
+    """The lines a terminal shows: none for no output, and no empty line after a final newline."""
+    return output.removesuffix("\n").split("\n") if output else []
 
 
 def wait_for_port(port: str) -> str:
@@ -341,7 +346,7 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
                           f"for _ in $(seq 100); do kill -0 $background_{number} 2>/dev/null "
                           f"|| break; sleep 0.1; done", COMMAND_TIMEOUT)
             output, _ = shell.run(f"cat {log}", COMMAND_TIMEOUT)
-            actual = output.split("\n")[:-1] if output.endswith("\n") else output.split("\n")
+            actual = lines_of(output)
             expected = shown + (["..."] if exited.strip() == "running" else [])
             if not matches([normalise(line, vary) for line in expected],
                            [normalise(line, vary) for line in actual]):
