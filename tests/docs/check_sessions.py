@@ -18,7 +18,8 @@ Isolation. The chapters use fixed ports (6379, 7411, 7412, ...) and fixed paths 
 Linux namespaces (`unshare --user --map-root-user --net --pid --mount`): its own loopback, where
 every port is free, its own empty /tmp (a tmpfs), and its own process ids. When the chapter ends,
 its bash exits and the kernel kills everything left in the namespace, daemons included; nothing
-is ever stopped by name. Each command has 30 s and the chapter 240 s.
+is ever stopped by name. Inside, the user is root (as on the machine the chapters were written on, so
+`ls -l` shows `root root`), but only over its own namespaces, not over the machine. Each command has 30 s and the chapter 240 s.
 
 Which fenced blocks are sessions: ```console, ```sh, ```bash, ```shell, and a block with no
 language whose first line starts with `$ `. Only ```console blocks are run. Every other session,
@@ -54,6 +55,10 @@ included. Otherwise lines must be equal after this normalisation of both sides, 
   it becomes <date>, and the process id that starts a Redis log line (`22427:M `) becomes <pid>;
 - a 40-digit hex id (a replication id) becomes <id>.
 No chapter from 1 to 4 prints a port picked at run time, so ports are not normalised.
+
+Commands write to a pipe, not a terminal. One program the chapters use prints differently then:
+redis-cli formats replies for a person (`(integer) 2`, `1) "a"`) only on a terminal, so the
+session's `redis-cli` is a shell function that adds `--no-raw`, which makes it do so anyway.
 
 The exit status of a command is not compared: where it matters, the chapter shows it
 (`...; echo "exit $?"`). A command that starts a daemon (`--daemonize yes`) with `--port N` is
@@ -183,7 +188,8 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 1
 mkdir -p /tmp/.session/root
 {links}
 ln -s {shell_quote(str(build))} /tmp/.session/root/build
-cd /tmp/.session/root""", COMMAND_TIMEOUT)
+cd /tmp/.session/root
+redis-cli() {{ command redis-cli --no-raw "$@"; }}""", COMMAND_TIMEOUT)
         if status != "0" or output:
             raise RuntimeError(f"could not set up the session: {output!r} {self.stderr()}")
 
