@@ -256,9 +256,13 @@ def needed_programs(blocks: list[Block]) -> set[str]:
         if block.language != "console" or block.marker.startswith("not checked"):
             continue
         for command, _ in block.commands:
-            for segment in re.split(r"\||;|&&|\n", command.replace("\\\n", " ")):
-                words = segment.split()
-                if words and words[0] not in SHELL_WORDS and "=" not in words[0]:
+            command = command.replace("\\\n", " ").split("<<")[0]  # not a here-document's text
+            command = re.sub(r"'[^']*'|\"[^\"]*\"", "''", command)  # nor a quoted | or ;
+            command = re.sub(r"\$\(\(.*?\)\)", "", command)  # nor arithmetic
+            for segment in re.split(r"\|\|?|;|&&|\n|\$\(", command):
+                words = segment.lstrip("({! ").split()
+                if (words and words[0] not in SHELL_WORDS and "=" not in words[0]
+                        and re.fullmatch(r"[\w./+-]+", words[0])):
                     programs.add(words[0])
     return programs
 
