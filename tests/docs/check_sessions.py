@@ -173,8 +173,8 @@ class Shell:
     def __init__(self, root: pathlib.Path, build: pathlib.Path):
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount",
-             "--mount-proc", "bash", "--noprofile", "--norc"],
+            ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child",
+             "--mount", "--mount-proc", "bash", "--noprofile", "--norc"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             start_new_session=True)
         self.selector = selectors.DefaultSelector()
@@ -220,10 +220,17 @@ redis-cli() {{ command redis-cli --no-raw "$@"; }}""", COMMAND_TIMEOUT)
         return self.errors.read().decode("utf-8", "replace")
 
     def close(self):
-        """Ending bash, pid 1 of its namespace, makes the kernel kill all that is left in it."""
-        if self.process.poll() is None:
+        """Ending bash, pid 1 of its namespace, makes the kernel kill all that is left in it.
+
+        Its input closed, bash exits by itself unless a command still runs (one that timed out);
+        then killing unshare kills bash too (--kill-child).
+        """
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-        self.process.wait()
+            self.process.wait()
 
 
 def shell_quote(text: str) -> str:
@@ -300,7 +307,7 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
         print(f"check_sessions: {name}: skipped, not found: {', '.join(absent)}")
         return 77
     probe = subprocess.run(["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork",
-                            "--mount", "true"], capture_output=True)
+                            "--kill-child", "--mount", "--mount-proc", "true"], capture_output=True)
     if probe.returncode != 0 or shutil.which("ip") is None:
         print(f"check_sessions: {name}: skipped, no private namespaces here (unshare: "
               f"{probe.stderr.decode().strip() or 'ok'}; ip: {shutil.which('ip')})")
