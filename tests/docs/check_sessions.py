@@ -16,7 +16,8 @@ missing or the machine cannot give the sessions a private network and /tmp (see 
 Isolation. The chapters use fixed ports (6379, 7411, 7412, ...) and fixed paths (/tmp/lab4,
 /tmp/rdb-tour, ...), and other servers run on a shared machine. So the bash process runs in new
 Linux namespaces (`unshare --user --map-root-user --net --pid --mount`): its own loopback, where
-every port is free, its own empty /tmp (a tmpfs), and its own process ids. When the chapter ends,
+every port is free, its own empty /tmp (a tmpfs, with the repository and the build directory
+bound into it), and its own process ids. When the chapter ends,
 its bash exits and the kernel kills everything left in the namespace, daemons included; nothing
 is ever stopped by name. Inside, the user is root (as on the machine the chapters were written on, so
 `ls -l` shows `root root`), but only over its own namespaces, not over the machine. Each command has 30 s and the chapter 240 s.
@@ -180,14 +181,19 @@ class Shell:
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.process.stdout, selectors.EVENT_READ)
         self.pending = b""
-        links = "\n".join(f"ln -s {shell_quote(str(entry))} /tmp/.session/root/"
+        # The repository and the build directory may themselves be under /tmp (a clone made
+        # there): bound into the new tmpfs before it covers /tmp, or they would vanish under it.
+        links = "\n".join(f"ln -s /tmp/.session/source/{shell_quote(entry.name)} /mnt/.session/root/"
                           for entry in sorted(root.iterdir()) if entry.name != "build")
         output, status = self.run(f"""set -m
 ip link set lo up || exit 1
-mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 1
-mkdir -p /tmp/.session/root
+mount -t tmpfs -o mode=1777 tmpfs /mnt || exit 1
+mkdir -p /mnt/.session/root /mnt/.session/source /mnt/.session/build
+mount --bind {shell_quote(str(root))} /mnt/.session/source || exit 1
+mount --bind {shell_quote(str(build))} /mnt/.session/build || exit 1
 {links}
-ln -s {shell_quote(str(build))} /tmp/.session/root/build
+ln -s /tmp/.session/build /mnt/.session/root/build
+mount --move /mnt /tmp || exit 1
 cd /tmp/.session/root
 redis-cli() {{ command redis-cli --no-raw "$@"; }}""", COMMAND_TIMEOUT)
         if status != "0" or output:
