@@ -81,8 +81,30 @@ COMMAND_TIMEOUT = 30.0
 CHAPTER_TIMEOUT = 240.0
 SESSION_LANGUAGES = {"console", "sh", "bash", "shell"}
 MARKER = re.compile(r"^<!--\s*session:\s*(.*?)\s*-->\s*$")
-SHELL_WORDS = {"cd", "echo", "printf", "export", "set", "true", "false", "for", "do", "done",
-               "if", "then", "fi", "wait", "sleep", "kill", "exit", "test", "[", "{", "}", "("}
+SHELL_WORDS = {
+    "cd",
+    "echo",
+    "printf",
+    "export",
+    "set",
+    "true",
+    "false",
+    "for",
+    "do",
+    "done",
+    "if",
+    "then",
+    "fi",
+    "wait",
+    "sleep",
+    "kill",
+    "exit",
+    "test",
+    "[",
+    "{",
+    "}",
+    "(",
+}
 
 
 class Block:
@@ -118,7 +140,7 @@ def sessions(chapter: pathlib.Path) -> list[Block]:
         end = index + 1
         while end < len(lines) and not lines[end].startswith("```"):
             end += 1
-        body = lines[index + 1:end]
+        body = lines[index + 1 : end]
         language = fence.group(1)
         if language in SESSION_LANGUAGES or (not language and body and body[0].startswith("$ ")):
             marker = MARKER.match(lines[index - 1]) if index > 0 else None
@@ -168,24 +190,44 @@ def vary_texts(marker: str) -> list[str]:
 
 # --- the bash process ------------------------------------------------------------------------
 
+
 class Shell:
     """A bash process in its own namespaces, fed one command at a time."""
 
     def __init__(self, root: pathlib.Path, build: pathlib.Path):
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child",
-             "--mount", "--mount-proc", "bash", "--noprofile", "--norc"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
-            start_new_session=True)
+            [
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--net",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "--mount",
+                "--mount-proc",
+                "bash",
+                "--noprofile",
+                "--norc",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            start_new_session=True,
+        )
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.process.stdout, selectors.EVENT_READ)
         self.pending = b""
         # The repository and the build directory may themselves be under /tmp (a clone made
         # there): bound into the new tmpfs before it covers /tmp, or they would vanish under it.
-        links = "\n".join(f"ln -s /tmp/.session/source/{shell_quote(entry.name)} /mnt/.session/root/"
-                          for entry in sorted(root.iterdir()) if entry.name != "build")
-        output, status = self.run(f"""set -m
+        links = "\n".join(
+            f"ln -s /tmp/.session/source/{shell_quote(entry.name)} /mnt/.session/root/"
+            for entry in sorted(root.iterdir())
+            if entry.name != "build"
+        )
+        output, status = self.run(
+            f"""set -m
 ip link set lo up || exit 1
 mount -t tmpfs -o mode=1777 tmpfs /mnt || exit 1
 mkdir -p /mnt/.session/root /mnt/.session/source /mnt/.session/build
@@ -195,7 +237,9 @@ mount --bind {shell_quote(str(build))} /mnt/.session/build || exit 1
 ln -s /tmp/.session/build /mnt/.session/root/build
 mount --move /mnt /tmp || exit 1
 cd /tmp/.session/root
-redis-cli() {{ command redis-cli --no-raw "$@"; }}""", COMMAND_TIMEOUT)
+redis-cli() {{ command redis-cli --no-raw "$@"; }}""",
+            COMMAND_TIMEOUT,
+        )
         if status != "0" or output:
             raise RuntimeError(f"could not set up the session: {output!r} {self.stderr()}")
 
@@ -257,11 +301,14 @@ def lines_of(output: str) -> list[str]:
 
 
 def wait_for_port(port: str) -> str:
-    return (f"for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; "
-            f"sleep 0.1; done")
+    return (
+        f"for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && break; "
+        f"sleep 0.1; done"
+    )
 
 
 # --- one chapter -----------------------------------------------------------------------------
+
 
 def needed_programs(blocks: list[Block]) -> set[str]:
     programs = set()
@@ -274,8 +321,12 @@ def needed_programs(blocks: list[Block]) -> set[str]:
             command = re.sub(r"\$\(\(.*?\)\)", "", command)  # nor arithmetic
             for segment in re.split(r"\|\|?|;|&&|\n|\$\(", command):
                 words = segment.lstrip("({! ").split()
-                if (words and words[0] not in SHELL_WORDS and "=" not in words[0]
-                        and re.fullmatch(r"[\w./+-]+", words[0])):
+                if (
+                    words
+                    and words[0] not in SHELL_WORDS
+                    and "=" not in words[0]
+                    and re.fullmatch(r"[\w./+-]+", words[0])
+                ):
                     programs.add(words[0])
     return programs
 
@@ -284,7 +335,7 @@ def missing(programs: set[str], build: pathlib.Path, root: pathlib.Path) -> list
     absent = []
     for program in sorted(programs):
         if program.startswith("./build/"):
-            found = (build / program[len("./build/"):]).exists()
+            found = (build / program[len("./build/") :]).exists()
         elif "/" in program:
             found = (root / program).exists()
         else:
@@ -302,9 +353,11 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
         if block.stray and block.language == "console" and not block.marker:
             problems.append(f"{name}:{block.line}: output before the first `$ ` command")
         if block.language != "console" and not block.marker:
-            problems.append(f"{name}:{block.line}: a ```{block.language} session with no marker: "
-                            f"make it ```console with its output, or mark it "
-                            f"<!-- session: not checked (reason) -->")
+            problems.append(
+                f"{name}:{block.line}: a ```{block.language} session with no marker: "
+                f"make it ```console with its output, or mark it "
+                f"<!-- session: not checked (reason) -->"
+            )
     if problems:
         print("\n".join(problems))
         return 1
@@ -312,11 +365,26 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
     if absent:
         print(f"check_sessions: {name}: skipped, not found: {', '.join(absent)}")
         return 77
-    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork",
-                            "--kill-child", "--mount", "--mount-proc", "true"], capture_output=True)
+    probe = subprocess.run(
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--net",
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--mount",
+            "--mount-proc",
+            "true",
+        ],
+        capture_output=True,
+    )
     if probe.returncode != 0 or shutil.which("ip") is None:
-        print(f"check_sessions: {name}: skipped, no private namespaces here (unshare: "
-              f"{probe.stderr.decode().strip() or 'ok'}; ip: {shutil.which('ip')})")
+        print(
+            f"check_sessions: {name}: skipped, no private namespaces here (unshare: "
+            f"{probe.stderr.decode().strip() or 'ok'}; ip: {shutil.which('ip')})"
+        )
         return 77
 
     started = time.monotonic()
@@ -342,39 +410,53 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
                     raise
                 if block.marker.startswith("output not compared"):
                     continue
-                if not matches([normalise(line, vary) for line in shown],
-                               [normalise(line, vary) for line in actual]):
+                if not matches(
+                    [normalise(line, vary) for line in shown],
+                    [normalise(line, vary) for line in actual],
+                ):
                     failures.append(difference(name, block, command, shown, actual))
             if block.marker == "background":
                 number = len(background)
                 log = f"/tmp/.session/background.{number}"
-                shell.run(f"{{ {server}\n}} </dev/null >{log} 2>&1 & background_{number}=$!",
-                          COMMAND_TIMEOUT)
+                shell.run(
+                    f"{{ {server}\n}} </dev/null >{log} 2>&1 & background_{number}=$!",
+                    COMMAND_TIMEOUT,
+                )
                 output, status = shell.run(
                     f"ready=0; for _ in $(seq 300); do "
                     f"if grep -q listening {log}; then ready=1; break; fi; "
                     f"kill -0 $background_{number} 2>/dev/null || break; sleep 0.1; done; "
                     f"test $ready = 1",
-                    COMMAND_TIMEOUT + 5)
+                    COMMAND_TIMEOUT + 5,
+                )
                 if status != "0":
                     log_text, _ = shell.run(f"cat {log}", COMMAND_TIMEOUT)
-                    failures.append(f"{name}:{block.line}: $ {server}\n  never printed a line "
-                                    f"with 'listening'; it printed:\n{indent(log_text)}")
+                    failures.append(
+                        f"{name}:{block.line}: $ {server}\n  never printed a line "
+                        f"with 'listening'; it printed:\n{indent(log_text)}"
+                    )
                 background.append((block, server, server_shown, vary, log, number))
         for block, server, shown, vary, log, number in background:
-            exited, _ = shell.run(f"kill -0 $background_{number} 2>/dev/null && echo running",
-                                  COMMAND_TIMEOUT)
+            exited, _ = shell.run(
+                f"kill -0 $background_{number} 2>/dev/null && echo running", COMMAND_TIMEOUT
+            )
             if exited.strip() == "running":
-                shell.run(f"kill -INT -- -$background_{number}; "
-                          f"for _ in $(seq 100); do kill -0 $background_{number} 2>/dev/null "
-                          f"|| break; sleep 0.1; done", COMMAND_TIMEOUT)
+                shell.run(
+                    f"kill -INT -- -$background_{number}; "
+                    f"for _ in $(seq 100); do kill -0 $background_{number} 2>/dev/null "
+                    f"|| break; sleep 0.1; done",
+                    COMMAND_TIMEOUT,
+                )
             output, _ = shell.run(f"cat {log}", COMMAND_TIMEOUT)
             actual = lines_of(output)
             expected = shown + (["..."] if exited.strip() == "running" else [])
-            if not matches([normalise(line, vary) for line in expected],
-                           [normalise(line, vary) for line in actual]):
-                failures.append(difference(name, block, server + "   (in the background)",
-                                           expected, actual))
+            if not matches(
+                [normalise(line, vary) for line in expected],
+                [normalise(line, vary) for line in actual],
+            ):
+                failures.append(
+                    difference(name, block, server + "   (in the background)", expected, actual)
+                )
     except TimeoutError:
         pass
     finally:
@@ -384,8 +466,10 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
         print(failure)
     for reason in skipped:
         print(f"  skipped {reason}")
-    print(f"check_sessions: {name}: {ran} blocks run, {len(skipped)} skipped, "
-          f"{len(failures)} commands differ, {time.monotonic() - started:.1f} s")
+    print(
+        f"check_sessions: {name}: {ran} blocks run, {len(skipped)} skipped, "
+        f"{len(failures)} commands differ, {time.monotonic() - started:.1f} s"
+    )
     return 1 if failures else 0
 
 
@@ -394,16 +478,22 @@ def indent(text: str) -> str:
 
 
 def difference(name, block: Block, command: str, shown: list[str], actual: list[str]) -> str:
-    return (f"{name}:{block.line}: $ {command}\n  the chapter shows:\n{indent(chr(10).join(shown))}"
-            f"\n  the program printed:\n{indent(chr(10).join(actual))}")
+    return (
+        f"{name}:{block.line}: $ {command}\n  the chapter shows:\n{indent(chr(10).join(shown))}"
+        f"\n  the program printed:\n{indent(chr(10).join(actual))}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("root", type=pathlib.Path)
     parser.add_argument("chapter", type=pathlib.Path)
-    parser.add_argument("--build-dir", type=pathlib.Path, default=None,
-                        help="the build directory (default: ROOT/build)")
+    parser.add_argument(
+        "--build-dir",
+        type=pathlib.Path,
+        default=None,
+        help="the build directory (default: ROOT/build)",
+    )
     arguments = parser.parse_args()
     root = arguments.root.resolve()
     chapter = arguments.chapter if arguments.chapter.is_absolute() else root / arguments.chapter
