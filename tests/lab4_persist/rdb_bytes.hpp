@@ -24,6 +24,33 @@ inline std::filesystem::path rdb_data_dir() {
     return LAB4_DATA_DIR;
 }
 
+/// Strings that reach every string encoding of the RDB writer: integers at the limits of 8, 16
+/// and 32 bits and just past them, non-canonical integers that must stay text, binary bytes,
+/// and long strings, compressible and not.
+inline std::vector<std::string> encoding_strings() {
+    return {"",
+            "0",
+            "-1",
+            "127",
+            "-128",
+            "128",
+            "32767",
+            "-32768",
+            "2147483647",
+            "-2147483648",
+            "2147483648",
+            "9223372036854775807",
+            "007",
+            "-0",
+            "+1",
+            " 1",
+            "1 ",
+            "0x10",
+            std::string{"\0binary\xff", 8},
+            std::string(21, 'a'),
+            std::string(10'000, 'r')};
+}
+
 /// The bytes of a golden file.
 inline std::string golden(const std::string& name) {
     return support::read_bytes(rdb_data_dir() / name);

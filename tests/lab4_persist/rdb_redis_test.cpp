@@ -44,24 +44,7 @@ protected:
     store::Keyspace keyspace{clock};
     lab4_test::TempDir dir;
 
-    std::vector<std::string> strings = {"",
-                                        "0",
-                                        "-1",
-                                        "127",
-                                        "-128",
-                                        "128",
-                                        "32767",
-                                        "-32768",
-                                        "2147483647",
-                                        "-2147483648",
-                                        "2147483648",
-                                        "9223372036854775807",
-                                        "007",
-                                        "-0",
-                                        "+1",
-                                        "\0binary\xff"s,
-                                        std::string(21, 'a'),
-                                        std::string(10'000, 'r')};
+    std::vector<std::string> strings = lab4_test::encoding_strings();
     std::vector<std::string> many;
 
     // Every value type and string encoding we write, some keys with deadlines.

@@ -70,28 +70,8 @@ protected:
         std::string noise(500, '\0');
         for (char& c : noise)
             c = static_cast<char>(random());
-        const std::vector<std::string> strings = {"",
-                                                  "0",
-                                                  "-1",
-                                                  "127",
-                                                  "-128",
-                                                  "128",
-                                                  "32767",
-                                                  "-32768",
-                                                  "2147483647",
-                                                  "-2147483648",
-                                                  "2147483648",
-                                                  "9223372036854775807",
-                                                  "007",
-                                                  "-0",
-                                                  "+1",
-                                                  " 1",
-                                                  "1 ",
-                                                  "0x10",
-                                                  "\0binary\xff"s,
-                                                  std::string(21, 'a'),
-                                                  std::string(10'000, 'r'),
-                                                  noise};
+        std::vector<std::string> strings = lab4_test::encoding_strings();
+        strings.push_back(noise);
         for (std::size_t i = 0; i < strings.size(); ++i) {
             keyspace.set("s" + std::to_string(i), strings[i]);
             keyspace.set("t" + std::to_string(i), strings[i], clock.now() + 1h);
