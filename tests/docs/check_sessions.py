@@ -198,26 +198,28 @@ def vary_texts(marker: str) -> list[str]:
 # --- the bash process ------------------------------------------------------------------------
 
 
+# Its own users (root mapped to ours), network, process ids and mounts; everything left in it
+# dies with it.
+PRIVATE_NAMESPACES = [
+    "unshare",
+    "--user",
+    "--map-root-user",
+    "--net",
+    "--pid",
+    "--fork",
+    "--kill-child",
+    "--mount",
+    "--mount-proc",
+]
+
+
 class Shell:
     """A bash process in its own namespaces, fed one command at a time."""
 
     def __init__(self, root: pathlib.Path, build: pathlib.Path):
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [
-                "unshare",
-                "--user",
-                "--map-root-user",
-                "--net",
-                "--pid",
-                "--fork",
-                "--kill-child",
-                "--mount",
-                "--mount-proc",
-                "bash",
-                "--noprofile",
-                "--norc",
-            ],
+            [*PRIVATE_NAMESPACES, "bash", "--noprofile", "--norc"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
@@ -373,18 +375,7 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
         print(f"check_sessions: {name}: skipped, not found: {', '.join(absent)}")
         return 77
     probe = subprocess.run(
-        [
-            "unshare",
-            "--user",
-            "--map-root-user",
-            "--net",
-            "--pid",
-            "--fork",
-            "--kill-child",
-            "--mount",
-            "--mount-proc",
-            "true",
-        ],
+        [*PRIVATE_NAMESPACES, "true"],
         capture_output=True,
     )
     if probe.returncode != 0 or shutil.which("ip") is None:
