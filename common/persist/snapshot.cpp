@@ -171,12 +171,8 @@ std::string describe_syntax_error(const Json::parse_error& error) {
 
 }  // namespace
 
-namespace {
-
-// Writes the whole document through `write(std::string_view)`, to a file or a string; returns
-// the number of entries.
-template <class Write>
-std::size_t write_document(const store::Keyspace& keyspace, store::TimePoint now, Write&& write) {
+SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::filesystem::path& path,
+                                store::TimePoint now) {
     // Views into the keyspace, valid while it does not change: nothing is copied but pointers
     // and deadlines.
     struct Item {
@@ -191,6 +187,7 @@ std::size_t write_document(const store::Keyspace& keyspace, store::TimePoint now
     std::sort(entries.begin(), entries.end(),
               [](const Item& left, const Item& right) { return left.key < right.key; });
 
+    AtomicFile file{path};
     const OrderedJson header{{"format", snapshot_format_name},
                              {"version", snapshot_version},
                              {"saved_at_ms", to_unix_ms(now)},
@@ -199,36 +196,20 @@ std::size_t write_document(const store::Keyspace& keyspace, store::TimePoint now
     // snapshots shows keys rather than one endless line.
     std::string head = header.dump();
     head.pop_back();  // the closing '}'
-    write(head + ",\"entries\":[\n");
+    file.write(head + ",\"entries\":[\n");
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& [key, value, deadline] = entries[i];
         OrderedJson item{{"key", bytes_to_json(key)},
                          {"type", store::type_name(store::type_of(*value))},
                          {"value", value_to_json(*value)}};
         if (deadline) item["expires_at_ms"] = to_unix_ms(*deadline);
-        write(item.dump());
-        write(i + 1 < entries.size() ? ",\n" : "\n");
+        file.write(item.dump());
+        file.write(i + 1 < entries.size() ? ",\n" : "\n");
     }
-    write("]}\n");
-    return entries.size();
-}
-
-}  // namespace
-
-SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::filesystem::path& path,
-                                store::TimePoint now) {
-    AtomicFile file{path};
-    const std::size_t keys =
-        write_document(keyspace, now, [&](std::string_view text) { file.write(text); });
+    file.write("]}\n");
     const std::size_t bytes = file.size();
     file.commit();
-    return SnapshotSaveStats{keys, bytes};
-}
-
-std::string snapshot_text(const store::Keyspace& keyspace, store::TimePoint now) {
-    std::string text;
-    write_document(keyspace, now, [&](std::string_view part) { text += part; });
-    return text;
+    return SnapshotSaveStats{entries.size(), bytes};
 }
 
 ParsedSnapshot parse_snapshot(std::string_view text, std::string_view name, store::TimePoint now) {

@@ -58,10 +58,6 @@ struct ParsedSnapshot {
 SnapshotSaveStats save_snapshot(const store::Keyspace& keyspace, const std::filesystem::path& path,
                                 store::TimePoint now);
 
-/// The document save_snapshot() would write, as a string: what a lab 8 master sends a replica
-/// in a full resynchronisation.
-[[nodiscard]] std::string snapshot_text(const store::Keyspace& keyspace, store::TimePoint now);
-
 /// Parses and validates a whole snapshot document. Entries whose deadline is before `now` are
 /// left out and counted, like Redis loading an RDB file as a master. Throws PersistError
 /// "<name>: <what is wrong>": the byte offset of a JSON syntax error, or the path of the bad
