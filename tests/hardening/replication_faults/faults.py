@@ -288,11 +288,11 @@ class Cut:
     kept: int  # bytes of that piece passed on before the cut
     head: bytes
 
-    def snapshot_end(self) -> int | None:
-        """Where the snapshot of a full resync ends in the master's bytes, when the head holds
-        `+FULLRESYNC ...` and a `$<length>` header (not Redis's diskless `$EOF:`)."""
+    def snapshot_span(self) -> tuple[int, int] | None:
+        """Where the snapshot of a full resync starts and ends in the master's bytes, when the
+        head holds `+FULLRESYNC ...` and a `$<length>` header (not Redis's diskless `$EOF:`)."""
         found = re.search(rb"\+FULLRESYNC [0-9a-f]{40} \d+\r\n\n*\$(\d+)\r\n", self.head)
-        return found.end() + int(found.group(1)) if found else None
+        return (found.end(), found.end() + int(found.group(1))) if found else None
 
 
 class _Pair:
@@ -332,8 +332,8 @@ class Proxy:
     `plan_cuts([n, ...])` cuts each of the next connections after n bytes from the master: in
     the middle of a snapshot when n is. `cut_mid_chunk()` cuts the live connection inside the next
     piece the master sends, after a random part of it: in the middle of a command of the
-    stream. Each cut is recorded in `cuts`. While the master is down, a connection is refused by
-    closing it, which the replica sees as the master's refusal."""
+    stream. Each cut is recorded in `cuts`. While the master is down, or while `holding` is
+    true, a new connection is closed at once, which the replica sees as the master's refusal."""
 
     def __init__(self, target_port: int, seed: int) -> None:
         self.target_port = target_port
@@ -346,6 +346,7 @@ class Proxy:
         self._pairs: list[_Pair] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.holding = False  # refuse new connections, as if the master were down
         threading.Thread(target=self._accept, name=f"proxy-{self.port}", daemon=True).start()
 
     def plan_cuts(self, byte_counts: list[int]) -> None:
@@ -391,6 +392,9 @@ class Proxy:
                 downstream, _ = self.listener.accept()
             except OSError:
                 return
+            if self.holding:
+                downstream.close()
+                continue
             try:
                 upstream = socket.create_connection((HOST, self.target_port), timeout=5)
                 upstream.settimeout(None)

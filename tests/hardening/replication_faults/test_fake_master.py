@@ -15,7 +15,7 @@ RespStream, info, wait_until = lab8.RespStream, lab8.info, lab8.wait_until
 
 SET_A = b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
 SET_B = b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n"
-# Not the shape of SET_B: a parser that kept its place inside SET_B would misread it.
+# Not the shape of SET_B: a parser that kept its place inside SET_B misreads it.
 SET_C = b"*3\r\n$3\r\nSET\r\n$5\r\nkey-c\r\n$7\r\nvalue-c\r\n"
 
 
@@ -39,18 +39,20 @@ def answer_handshake(connection: socket.socket) -> tuple[RespStream, list[bytes]
     return stream, command
 
 
-def test_link_cut_in_the_middle_of_a_command_then_continued(start_node):
-    """The master's link breaks after half a command of the stream; the replica drops the half,
-    reconnects, asks to continue from the first byte it did not apply, and reads what follows
-    as the fresh stream it is.
+def test_link_cut_in_the_middle_of_a_command_then_a_new_master(start_node):
+    """The master dies after sending half a command of the stream; the replica drops the half,
+    reconnects, and the master, restarted with a new history, sends a new snapshot and then
+    its own stream, whose first command is not the one that was cut.
 
-    Before the fix, the replica's RESP parser kept its place inside the half command across the
-    reconnection, and read the continued stream as its remainder: a protocol error (or a
-    mangled command) on every attempt, so the link never came back up."""
+    Before the fix the replica's RESP parser kept its place inside the half command across the
+    reconnection and read the new stream as its remainder: a protocol error after every full
+    resync, so the link never stayed up (or, had the new command the shape of the old, a
+    command made of pieces of two). A master that continues the same history (+CONTINUE)
+    sends the cut command again from its first byte, which hid the bug."""
     node = start_node()
     snapshot = empty_snapshot(node.port)
     client = node.client()
-    replid = secrets.token_hex(20).encode()
+    old_replid, new_replid = secrets.token_hex(20).encode(), secrets.token_hex(20).encode()
     with socket.create_server((HOST, 0)) as listener:
         listener.settimeout(TIMEOUT)
         assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
@@ -58,7 +60,9 @@ def test_link_cut_in_the_middle_of_a_command_then_continued(start_node):
         with connection:
             connection.settimeout(TIMEOUT)
             answer_handshake(connection)
-            connection.sendall(b"+FULLRESYNC %s 0\r\n$%d\r\n%s" % (replid, len(snapshot), snapshot))
+            connection.sendall(
+                b"+FULLRESYNC %s 0\r\n$%d\r\n%s" % (old_replid, len(snapshot), snapshot)
+            )
             wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
             connection.sendall(SET_A + SET_B[:20])  # `*3 $3 SET $1 b $1` and no more
             wait_until(lambda: client.get("a") == "1", what="SET a 1 to be applied")
@@ -68,14 +72,15 @@ def test_link_cut_in_the_middle_of_a_command_then_continued(start_node):
         with connection:
             connection.settimeout(TIMEOUT)
             _, psync = answer_handshake(connection)
-            # It continues our history, after the 27 bytes of SET a 1 and nothing of SET b.
-            assert psync[1:] == [replid, str(len(SET_A) + 1).encode()]
-            connection.sendall(b"+CONTINUE %s\r\n" % replid + SET_C)
-            wait_until(
-                lambda: client.get("key-c") == "value-c", what="SET key-c after the reconnection"
+            # It asks to continue after the 27 bytes of SET a 1 and nothing of SET b.
+            assert psync[1:] == [old_replid, str(len(SET_A) + 1).encode()]
+            connection.sendall(
+                b"+FULLRESYNC %s 100\r\n$%d\r\n%s" % (new_replid, len(snapshot), snapshot) + SET_C
             )
-            assert client.get("b") is None
+            wait_until(lambda: client.get("key-c") == "value-c", what="SET key-c, after it")
+            assert client.get("a") is None and client.get("b") is None  # the new snapshot's
             fields = info(client, "replication")
             assert fields["master_link_status"] == "up"
-            assert int(fields["slave_repl_offset"]) == len(SET_A) + len(SET_C)
+            assert fields["master_replid"] == new_replid.decode()
+            assert int(fields["slave_repl_offset"]) == 100 + len(SET_C)
         client.execute_command("REPLICAOF", "NO", "ONE")
