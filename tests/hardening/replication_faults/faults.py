@@ -298,9 +298,10 @@ class Cut:
 class _Pair:
     """One replica's connection and the proxy's own to the master."""
 
-    def __init__(self, downstream: socket.socket, upstream: socket.socket, cut_after: int | None):
+    def __init__(self, downstream: socket.socket, upstream: socket.socket):
         self.downstream, self.upstream = downstream, upstream
-        self.cut_after = cut_after  # bytes of the master's to pass on, then cut
+        self.cut_after: int | None = None  # bytes of the master's to pass on, then cut
+        self.looked_for_sync = False  # whether the head was searched for +FULLRESYNC
         self.cut_in_next_chunk = threading.Event()
         self.forwarded = 0
         self.head = b""
@@ -329,8 +330,8 @@ class _Pair:
 class Proxy:
     """A TCP proxy between a replica and its master, which the test can cut.
 
-    `plan_cuts([n, ...])` cuts each of the next connections after n bytes from the master: in
-    the middle of a snapshot when n is. `cut_mid_chunk()` cuts the live connection inside the next
+    `plan_cuts([n, ...])` cuts each of the next full resyncs n bytes after the first of its
+    `+FULLRESYNC` line: in the middle of the snapshot for most n. `cut_mid_chunk()` cuts the live connection inside the next
     piece the master sends, after a random part of it: in the middle of a command of the
     stream. Each cut is recorded in `cuts`. While the master is down, or while `holding` is
     true, a new connection is closed at once, which the replica sees as the master's refusal."""
@@ -405,8 +406,7 @@ class Proxy:
                 end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self.connections += 1
-                cut_after = self._planned.popleft() if self._planned else None
-                pair = _Pair(downstream, upstream, cut_after)
+                pair = _Pair(downstream, upstream)
                 self._pairs = [p for p in self._pairs if not p.ended.is_set()] + [pair]
             threading.Thread(target=self._to_master, args=(pair,), daemon=True).start()
             threading.Thread(target=self._from_master, args=(pair,), daemon=True).start()
@@ -422,6 +422,8 @@ class Proxy:
     def _from_master(self, pair: _Pair) -> None:
         try:
             while data := pair.upstream.recv(65536):
+                if not pair.looked_for_sync:
+                    self._arm_planned_cut(pair, data)
                 if pair.cut_after is not None and pair.forwarded + len(data) >= pair.cut_after:
                     self._cut(pair, data, pair.cut_after - pair.forwarded)
                     break
@@ -432,6 +434,20 @@ class Proxy:
         except OSError:
             pass
         pair.pump_ended()
+
+    def _arm_planned_cut(self, pair: _Pair, data: bytes) -> None:
+        """A planned cut is for a full resync: it is taken when `+FULLRESYNC` comes, and counts
+        its bytes from that line's first. Connections that end sooner (a replica of a replica
+        refused with -NOMASTERLINK) or continue (+CONTINUE) leave it for the next one."""
+        seen = pair.head + data[:4096]
+        start = seen.find(b"+FULLRESYNC ")
+        if start < 0 and len(seen) < 4096 and b"+CONTINUE" not in seen:
+            return  # perhaps in the next piece
+        pair.looked_for_sync = True
+        if start >= 0:
+            with self._lock:
+                if self._planned:
+                    pair.cut_after = start + self._planned.popleft()
 
     def _pass_on(self, pair: _Pair, data: bytes) -> None:
         pair.downstream.sendall(data)
