@@ -132,6 +132,12 @@ class Load:
             raise AssertionError(f"the write load failed: {self.failure!r}") from self.failure
         return self.counts
 
+    def abandon(self) -> None:
+        """Stops the thread without a verdict (after a test that failed)."""
+        self._stopping.set()
+        self._thread.join(10)
+        self._client.close()
+
     def wait_for_writes(self, count: int, timeout: float = 30.0) -> None:
         """Returns once `count` more writes were acknowledged."""
         target = self.counts.writes + count
