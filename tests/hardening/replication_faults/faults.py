@@ -104,11 +104,16 @@ class Load:
     which expire. A write whose connection broke (the master was restarted) is ambiguous: once
     the master answers again, the model takes that key's value from the master."""
 
-    def __init__(self, port: int, seed: int, keys_per_kind: int = 40) -> None:
+    def __init__(
+        self, port: int, seed: int, keys_per_kind: int = 40, model: dict | None = None
+    ) -> None:
+        """`model`: what the keys hold already (model_of() a dump), for a load that goes on
+        where another stopped."""
         self.port = port
         self.random = random.Random(seed)
         self.keys_per_kind = keys_per_kind
-        self.model: dict[str, tuple[str, Any, bool]] = {}  # key -> (type, value, has_ttl)
+        # key -> (type, value, has_ttl)
+        self.model: dict[str, tuple[str, Any, bool]] = dict(model or {})
         self.counts = LoadCounts()
         self.last_deadline = 0.0  # time.monotonic() when the last tmp: key expires
         self.failure: BaseException | None = None
@@ -267,18 +272,26 @@ def dump_key(client: redis.Redis, key: str) -> tuple[str, Any, int] | None:
     return kind, value, int(time.time() * 1000) + ttl if ttl >= 0 else -1
 
 
+def model_of(dataset: Dump) -> dict[str, tuple[str, Any, bool]]:
+    """The load's model of what a dump holds: the load's own keys, tmp: ones left out."""
+    return {
+        key: (kind, value, deadline >= 0)
+        for key, (kind, value, deadline) in dataset.items()
+        if key.split(":")[0] in KINDS and not key.startswith("tmp:")
+    }
+
+
 def model_differences(model: dict[str, tuple[str, Any, bool]], master: Dump) -> list[str]:
     """Where the master's dump disagrees with what the load was acknowledged: a lost write, a
     value nobody wrote, a TTL gained or lost. tmp: keys expire and are left out."""
-    expected = {
-        key: (kind, value, 1 if has_ttl else -1) for key, (kind, value, has_ttl) in model.items()
-    }
-    actual = {
-        key: (kind, value, 1 if deadline >= 0 else -1)
-        for key, (kind, value, deadline) in master.items()
-        if not key.startswith("tmp:") and ":" in key and key.split(":")[0] in KINDS
-    }
-    return differences(expected, actual, tolerance_ms=0)
+
+    def as_dump(entries: dict[str, tuple[str, Any, bool]]) -> Dump:
+        return {
+            key: (kind, value, 1 if has_ttl else -1)
+            for key, (kind, value, has_ttl) in entries.items()
+        }
+
+    return differences(as_dump(model), as_dump(model_of(master)), tolerance_ms=0)
 
 
 # --- the proxy ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pytest
 import redis
 from conftest import load_lab8_module
-from faults import Load, Proxy, differences, dump, model_differences
+from faults import Load, Proxy, differences, dump, model_differences, model_of
 
 lab8 = load_lab8_module("lab8_replication_tests", "test_replication.py")
 info, in_sync, stat, wait_until = lab8.info, lab8.in_sync, lab8.stat, lab8.wait_until
@@ -110,16 +110,23 @@ def wait_links_up(cluster: Cluster, after_fault: bool = True) -> None:
         cluster.recoveries.append(time.monotonic() - started)
 
 
-def converge(cluster: Cluster, seed: int) -> dict:
+def converge(cluster: Cluster, seed: int, master_node=None, links=None) -> dict:
     """Stops the load, waits for the replicas to reach the master's offset, and compares every
-    node's dump with the master's and the master's with what the load was acknowledged."""
+    node's dump with the master's and the master's with what the load was acknowledged.
+    `links` are the (upstream, replica) nodes; by default the cluster's master and three."""
+    master_node = master_node or cluster.master
+    if links is None:
+        replica1, replica2, replica3 = cluster.replicas
+        links = [(master_node, replica1), (master_node, replica2), (replica1, replica3)]
     counts = cluster.load.stop()
-    master, *replicas = cluster.clients()
+    master = master_node.client()
+    replica_nodes = [replica for _, replica in links]
+    replicas = [replica.client() for replica in replica_nodes]
     # The last tmp: keys expire; reading them makes the master delete them and send the DELs.
     time.sleep(max(0.0, cluster.load.last_deadline - time.monotonic()) + 0.1)
     dump(master)
     started = time.monotonic()
-    upstream = [master, master, replicas[0]]
+    upstream = [source.client() for source, _ in links]
     for source, replica in zip(upstream, replicas):
         try:
             wait_until(lambda: in_sync(source, replica), timeout=CONVERGE_TIMEOUT)
@@ -137,7 +144,7 @@ def converge(cluster: Cluster, seed: int) -> dict:
     expected = dump(master)
     lost = model_differences(cluster.load.model, expected)
     assert not lost, f"seed {seed}: the master lost acknowledged writes:\n" + "\n".join(lost[:20])
-    for replica, node in zip(replicas, cluster.replicas):
+    for replica, node in zip(replicas, replica_nodes):
         wrong = differences(expected, dump(replica))
         assert not wrong, (
             f"seed {seed}: replica {node.port} differs from the master in {len(wrong)} keys:\n"
@@ -331,3 +338,54 @@ def test_master_restarted(make_cluster, seed, how):
     assert summary["ambiguous"] <= ROUNDS  # one write at most was in flight at each restart
     if how == "kill-9-aof":
         assert mid_command > 0, f"seed {seed}: no link was cut inside a piece of the stream"
+
+
+# --- a replica promoted -------------------------------------------------------------------------
+
+
+def test_replica_promoted_after_the_master_dies(make_cluster, seed):
+    """replica1's link is cut and held down while the master acknowledges 300 more writes,
+    which reach replica2 only; then the master is killed (kill -9). replica1 is promoted
+    (REPLICAOF NO ONE), replica2 follows it (REPLICAOF), replica3, its replica all along, stays.
+    replica3 continues with a partial resync (the promoted replica keeps the old history as its
+    second id); replica2, which holds writes the promoted one never saw, needs a full one. Those
+    writes are lost, as in Redis: replication is asynchronous, and the master acknowledged them
+    before any replica had them. A new load, which starts from the promoted master's data,
+    writes to it; at the end every node holds its dataset. Once per run (not repeated by
+    REPL_FAULT_ROUNDS)."""
+    cluster = make_cluster(before_replicas=lambda c: start_load(c, seed))
+    wait_links_up(cluster, after_fault=False)
+    replica1, replica2, replica3 = cluster.replicas
+    cluster.load.wait_for_writes(500)
+    cluster.proxies[0].holding = True
+    cluster.proxies[0].cut_mid_chunk()
+    cluster.load.wait_for_writes(300)
+    cluster.load.stop()
+    master = cluster.master.client()
+    wait_until(lambda: in_sync(master, replica2.client()), what="replica2 to have every write")
+    kill9(cluster.master)
+
+    promoted = replica1.client()
+    before = dump(promoted)
+    lost = model_differences(cluster.load.model, before)
+    assert lost, f"seed {seed}: replica1 had writes it could not have received"
+    full_before, partial_before = stat(promoted, "sync_full"), stat(promoted, "sync_partial_ok")
+    started = time.monotonic()
+    assert promoted.execute_command("REPLICAOF", "NO", "ONE") == "OK"
+    assert replica2.client().execute_command("REPLICAOF", HOST, replica1.port) == "OK"
+    for replica in (replica2, replica3):
+        client = replica.client()
+        wait_until(
+            lambda: info(client, "replication").get("master_link_status") == "up",
+            timeout=CONVERGE_TIMEOUT,
+            what=f"replica {replica.port} to follow the promoted replica",
+        )
+    cluster.recoveries.append(time.monotonic() - started)
+    assert stat(promoted, "sync_full") == full_before + 1  # replica2's
+    assert stat(promoted, "sync_partial_ok") == partial_before + 1  # replica3's
+    cluster.load = Load(replica1.port, seed + 1, model=model_of(before)).start()
+    cluster.load.wait_for_writes(1000)
+    converge(
+        cluster, seed, master_node=replica1, links=[(replica1, replica2), (replica1, replica3)]
+    )
+    print(f"seed {seed}: {len(lost)} keys lost with the old master, e.g. {lost[:3]}")
