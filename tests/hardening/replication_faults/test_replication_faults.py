@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import pytest
 import redis
 from conftest import load_lab8_module
-from faults import Load, Proxy, differences, dump, model_differences, model_of
+from faults import Load, differences, dump, model_differences, model_of
+from proxy import Proxy
 
 lab8 = load_lab8_module("lab8_replication_tests", "test_replication.py")
 info, in_sync, stat, wait_until = lab8.info, lab8.in_sync, lab8.stat, lab8.wait_until
