@@ -157,6 +157,9 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
         socket.close(ignored);
         input.clear();
         consumed = 0;
+        // The parser may be inside a command the broken link cut; the next connection's stream
+        // starts at a command of its own (the first byte not applied, or a new snapshot's).
+        parser.reset();
         outgoing.clear();
     }
 
