@@ -65,7 +65,7 @@ struct Option {
 };
 
 // Every option, once. Redis's defaults live in the field initialisers of Config.
-const std::array<Option, 19> options{{
+const auto options = std::to_array<Option>({
     {"port", "TCP port to listen on (0: any free port)", Mutability::immutable,
      [](const Config& c) { return std::to_string(c.port); },
      [](Config& c, std::string_view v) { return set_integer(v, 0, 65535, c.port); }},
@@ -189,7 +189,7 @@ const std::array<Option, 19> options{{
      [](Config& c, std::string_view v) {
          return set_integer(v, 1, std::numeric_limits<int>::max(), c.repl_ping_replica_period);
      }},
-}};
+});
 
 const Option* find_option(std::string_view name) {
     for (const Option& option : options) {

@@ -91,6 +91,8 @@ SHELL_WORDS = {
     "true",
     "false",
     "for",
+    "while",
+    "until",
     "do",
     "done",
     "if",
@@ -420,13 +422,17 @@ def check_chapter(root: pathlib.Path, chapter: pathlib.Path, build: pathlib.Path
                     f"{{ {server}\n}} </dev/null >{log} 2>&1 & background_{number}=$!",
                     COMMAND_TIMEOUT,
                 )
-                output, status = shell.run(
-                    f"ready=0; for _ in $(seq 300); do "
-                    f"if grep -q listening {log}; then ready=1; break; fi; "
-                    f"kill -0 $background_{number} 2>/dev/null || break; sleep 0.1; done; "
-                    f"test $ready = 1",
-                    COMMAND_TIMEOUT + 5,
-                )
+                try:
+                    output, status = shell.run(
+                        f"ready=0; for _ in $(seq 300); do "
+                        f"if grep -q listening {log}; then ready=1; break; fi; "
+                        f"kill -0 $background_{number} 2>/dev/null || break; sleep 0.1; done; "
+                        f"test $ready = 1",
+                        COMMAND_TIMEOUT + 5,
+                    )
+                except TimeoutError as error:  # a failure, not a silent end of the chapter
+                    failures.append(f"{name}:{block.line}: $ {server}\n  {error}")
+                    raise
                 if status != "0":
                     log_text, _ = shell.run(f"cat {log}", COMMAND_TIMEOUT)
                     failures.append(
