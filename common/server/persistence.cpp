@@ -166,8 +166,10 @@ bool Persistence::save_now() {
         log_.notice("DB saved on disk: " + std::to_string(stats.keys) + " keys to " +
                     path.string() + " in " + milliseconds_since(start));
     } catch (const persist::PersistError& failure) {
+        // The status that stops writes (Redis's lastbgsave_status) is left as it was: SAVE's
+        // caller hears the error itself, and Redis's rdbSave() does not set it either. Only a
+        // background save, whose failure nobody hears, stops writes with MISCONF.
         log_.warning(std::string{"error saving the DB on disk: "} + failure.what());
-        status_.last_save_ok = false;
         return false;
     }
     state_.db.mark_saved(changes);
@@ -211,6 +213,9 @@ cmd::PersistenceStatus Persistence::status() const {
 }
 
 void Persistence::cron(store::TimePoint now) {
+    // Commands a full disk refused are written as soon as it takes them (Redis retries its
+    // aof_buf from serverCron too); then writes are accepted again.
+    if (aof_) (void)aof_->retry();
     collect(false);
     if (background_) return;
     const std::uint64_t changes = state_.db.changes_since_save();
@@ -227,6 +232,14 @@ void Persistence::cron(store::TimePoint now) {
 }
 
 bool Persistence::shutdown(cmd::ShutdownMode mode) {
+    // Acknowledged writes still owed to the append-only file would be lost by exiting: stay up,
+    // as after a failed final save, until the disk takes them.
+    if (aof_ && !aof_->retry()) {
+        log_.warning(std::to_string(aof_->owed()) +
+                     " acknowledged commands are not in the append-only file yet (" +
+                     aof_->last_error() + "): can't exit");
+        return false;
+    }
     if (background_) background_->abandon();
     collect(true);
     const bool wanted = mode == cmd::ShutdownMode::save ||
@@ -291,6 +304,7 @@ std::optional<std::string> Persistence::option_changed(std::string_view option) 
             // The new file is opened before the old one is closed: if it cannot be opened,
             // the old policy stays in force and nothing is lost.
             auto reopened = std::make_unique<AofSink>(aof_path(), state_.config.appendfsync, log_);
+            reopened->adopt_owed(*aof_);
             close_aof();
             aof_ = std::move(reopened);
             dispatcher_.add_sink(*aof_);

@@ -182,7 +182,7 @@ TEST(Lab5Persistence, SavePointTriggersABackgroundSave) {
     EXPECT_TRUE(std::filesystem::exists(dir / "dump.json"));
 }
 
-TEST(Lab5Persistence, FailedSaveRefusesWritesWithMisconf) {
+TEST(Lab5Persistence, FailedBackgroundSaveRefusesWritesWithMisconf) {
     TempDir dir;
     const auto data = dir / "data";
     std::filesystem::create_directories(data);
@@ -191,7 +191,14 @@ TEST(Lab5Persistence, FailedSaveRefusesWritesWithMisconf) {
     TestClient client{server.port()};
     EXPECT_EQ(ask(client, "SET k v"), "+OK\r\n");
     std::filesystem::remove_all(data);  // the next save cannot create its file
+    // A failed SAVE answers -ERR and, as in Redis, does not stop writes: its caller knows.
     EXPECT_EQ(ask(client, "SAVE"), "-ERR\r\n");
+    EXPECT_EQ(ask(client, "SET k v"), "+OK\r\n");
+    // A failed BGSAVE is heard by nobody: writes are refused until a save succeeds.
+    EXPECT_EQ(ask(client, "BGSAVE"), "+Background saving started\r\n");
+    for (int i = 0; i < 200 && ask(client, "PING") == "+PONG\r\n"; ++i) {
+        std::this_thread::sleep_for(20ms);  // until the save has failed
+    }
     const std::string refused = ask(client, "SET k w");
     EXPECT_TRUE(refused.starts_with("-MISCONF Redis is configured to save RDB snapshots"))
         << refused;
@@ -224,6 +231,10 @@ TEST(Lab5Persistence, FailedAppendRefusesWritesWithMisconf) {
     EXPECT_EQ(reply, "-MISCONF Errors writing to the AOF file: File too large\r\n");
     EXPECT_EQ(get(client, "key:0"), value);  // reads go on
     EXPECT_TRUE(contains(server.read_line(), "error writing to the append-only file"));
+    // The write that met the limit was acknowledged and is still owed to the file: exiting
+    // now would lose it, so SHUTDOWN is refused as after a failed final save.
+    EXPECT_EQ(ask(client, "SHUTDOWN"), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+    EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
 }
 
 TEST(Lab5Persistence, FailedAppendWithAppendfsyncAlwaysExitsBeforeReplying) {
