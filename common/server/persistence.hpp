@@ -96,6 +96,7 @@ public:
 private:
     void load_aof();
     void load_snapshot();
+    void remove_stale_temp_files();
     void open_aof();
     void close_aof();
     bool save_now();

@@ -3,6 +3,8 @@
 // after a failed save, and a clear refusal of a damaged file. Introduced in lab 5.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -316,6 +318,31 @@ TEST(Lab5Persistence, TornLastCommandIsCutOffWithAWarning) {
     EXPECT_EQ(get(client, "a"), "1");
     EXPECT_EQ(get(client, "b"), "(nil)");
     EXPECT_TRUE(contains(server.output(), "warning")) << server.output();
+}
+
+TEST(Lab5Persistence, TempFilesOfKilledSavesAreRemovedAtStart) {
+    TempDir dir;
+    // A process that has exited: its pid names the temp file of a save killed with it.
+    const pid_t gone = ::fork();
+    if (gone == 0) ::_exit(0);
+    ASSERT_GT(gone, 0);
+    ASSERT_EQ(::waitpid(gone, nullptr, 0), gone);
+    const auto stale = dir / ("dump.json.tmp." + std::to_string(gone));
+    const auto stale_rewrite = dir / ("appendonly.aof.tmp." + std::to_string(gone));
+    // A live process (this test): lab 7's orphaned child may still be writing its file.
+    const auto alive = dir / ("dump.json.tmp." + std::to_string(::getpid()));
+    const auto unrelated = dir / "dump.json.tmp.notapid";
+    for (const auto& path : {stale, stale_rewrite, alive, unrelated}) {
+        lab5_test::write_bytes(path, "half a snapshot");
+    }
+    auto server = start_server(dir);
+    TestClient client{server.port()};
+    EXPECT_EQ(ask(client, "PING"), "+PONG\r\n");
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_FALSE(std::filesystem::exists(stale_rewrite));
+    EXPECT_TRUE(std::filesystem::exists(alive));
+    EXPECT_TRUE(std::filesystem::exists(unrelated));
+    EXPECT_TRUE(contains(server.output(), "left by a save whose process")) << server.output();
 }
 
 }  // namespace
