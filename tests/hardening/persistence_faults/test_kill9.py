@@ -16,7 +16,7 @@ from conftest import MEASUREMENTS, Client, Server, is_redis
 from workload import Worker, check_facts, supports_collections
 
 # Rounds of load-then-kill per test; ROUNDS=50 for a long run (docs/reliability.md).
-ROUNDS = int(os.environ.get("ROUNDS", "3"))
+ROUNDS = int(os.environ.get("ROUNDS", "2"))
 CLIENTS = 4
 # The longest an `everysec` server may lose, in seconds before the kill. Redis promises about
 # one second (two when an fsync is slow); the margin is for a loaded 2-core machine.
