@@ -117,7 +117,7 @@ def assert_keys(client: Client, count: int, prefix: str = "key") -> None:
 
 
 @pytest.mark.parametrize("form", ["rdb", "json"])
-def test_save_on_a_full_disk(binary, servers, disk, form):
+def test_save_on_a_full_disk(binary, disk, servers, form):
     """SAVE fails with Redis's bare -ERR, the old snapshot stays byte for byte and no temp file
     is left. As in Redis, a failed SAVE (unlike a failed BGSAVE) does not stop writes: its caller
     heard the error. With space back, SAVE works and a restart loads everything."""
@@ -150,7 +150,7 @@ def test_save_on_a_full_disk(binary, servers, disk, form):
 
 
 @pytest.mark.parametrize("form", ["rdb", "json"])
-def test_bgsave_on_a_full_disk(binary, servers, disk, form):
+def test_bgsave_on_a_full_disk(binary, disk, servers, form):
     """BGSAVE starts, its save fails: the old snapshot stays byte for byte, no temp file is left,
     and with save points configured every write (and PING) is refused with Redis's MISCONF
     text while reads go on. A BGSAVE once space is back lifts the refusal."""
@@ -190,7 +190,7 @@ def test_bgsave_on_a_full_disk(binary, servers, disk, form):
         assert client.value("GET", "big") == BIG_VALUE.encode()
 
 
-def test_save_points_retry_after_a_failed_bgsave(binary, servers, disk):
+def test_save_points_retry_after_a_failed_bgsave(binary, disk, servers):
     """No command needed: the save point's BGSAVE fails on the full disk, writes are refused,
     and once space returns the cron tries again (Redis waits CONFIG_BGSAVE_RETRY_DELAY, 5 s,
     between tries) and writes resume by themselves."""
@@ -213,7 +213,7 @@ def test_save_points_retry_after_a_failed_bgsave(binary, servers, disk):
         assert client.value("GET", "big") == BIG_VALUE.encode()
 
 
-def test_append_only_file_everysec_on_a_full_disk(binary, servers, disk):
+def test_append_only_file_everysec_on_a_full_disk(binary, disk, servers):
     """The write that meets the full disk is acknowledged (it is in memory and still owed to the
     file), later writes and PING get MISCONF, reads go on, the file keeps no torn half command.
     Once space returns the owed write reaches the file within about a second and writes resume;
@@ -252,7 +252,7 @@ def test_append_only_file_everysec_on_a_full_disk(binary, servers, disk):
         assert client.value("EXISTS", "refused") == 0
 
 
-def test_append_only_file_always_on_a_full_disk(binary, servers, disk):
+def test_append_only_file_always_on_a_full_disk(binary, disk, servers):
     """Under appendfsync always an acknowledged write must be on the disk; this one cannot be,
     so the server exits with status 1 before replying (as Redis does), leaving the file as it
     was. Restarted once space is back, it has every acknowledged write."""
