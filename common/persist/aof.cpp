@@ -238,6 +238,14 @@ void AppendOnlyFile::append(std::span<const std::string_view> argv) {
     if (const int error = fsync_error_.exchange(0); error != 0) {
         throw_os_error(path_, "background fsync failed (appendfsync everysec)", error);
     }
+    // The half command a failed write left could not be cut off then: cut it now, or this
+    // command would follow garbage and a replay would refuse the whole file.
+    if (torn_) {
+        if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
+            throw_os_error(path_, "cannot cut off the part of a failed write", errno);
+        }
+        torn_ = false;
+    }
     encoded_.clear();
     resp::encode_command(encoded_, argv);
     try {
@@ -246,9 +254,8 @@ void AppendOnlyFile::append(std::span<const std::string_view> argv) {
         // A write that failed part-way (disk full) left the start of a command at the end of
         // the file. Cut it off, as Redis does, so a later append or a replay does not read the
         // next command glued to half of this one. If even that fails, replay still treats it as
-        // a torn tail, unless more commands get appended after it: the caller must stop
-        // acknowledging writes (MISCONF) either way.
-        (void)::ftruncate(fd_.get(), static_cast<off_t>(size_));
+        // a torn tail, and the next append tries the cut again before writing anything.
+        torn_ = ::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0;
         throw;
     }
     size_ += encoded_.size();

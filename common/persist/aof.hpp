@@ -140,6 +140,7 @@ private:
     std::chrono::milliseconds interval_;
     net::FileDescriptor fd_;
     std::size_t size_ = 0;
+    bool torn_ = false;    // a failed write left bytes past size_ that could not be cut off
     std::string encoded_;  // reused buffer for one encoded command
 
     std::mutex fd_mutex_;  // held by the fsync thread while it uses fd_, and while fd_ changes

@@ -1,9 +1,15 @@
 // Loading, saving and the append-only file of the blocking server. Introduced in lab 5.
 #include "server/persistence.hpp"
 
+#include <signal.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -24,6 +30,18 @@ constexpr std::string_view snapshot_misconf =
     "configured to report errors during writes if RDB snapshotting fails "
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
     "RDB error.";
+
+// The process id in `<prefix><pid>`, the name of persist::AtomicFile's temp file, or nothing
+// when `name` is not one.
+std::optional<pid_t> temp_file_owner(std::string_view name, std::string_view prefix) {
+    if (!name.starts_with(prefix)) return std::nullopt;
+    const std::string_view digits = name.substr(prefix.size());
+    if (digits.empty() || digits.size() > 9 ||
+        !std::ranges::all_of(digits, [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return std::nullopt;
+    }
+    return static_cast<pid_t>(std::stol(std::string{digits}));
+}
 
 std::string milliseconds_since(SteadyClock::time_point start) {
     const double elapsed =
@@ -64,6 +82,7 @@ std::filesystem::path Persistence::aof_path() const {
 }
 
 void Persistence::load() {
+    remove_stale_temp_files();
     status_.loading = true;
     if (state_.config.appendonly) {
         load_aof();
@@ -74,6 +93,30 @@ void Persistence::load() {
     state_.db.mark_saved(state_.db.changes());
     status_.loading = false;
     if (state_.config.appendonly) open_aof();
+}
+
+void Persistence::remove_stale_temp_files() {
+    // A save killed with its process (kill -9, the OOM killer, a power cut) leaves its
+    // `<file>.tmp.<pid>` behind (persist::AtomicFile), as big as a snapshot: on a disk that
+    // filled up, that is space the next save needs. Only names of ours whose process is gone
+    // are removed: lab 7's forked child outlives a killed parent and may still be writing.
+    const std::string prefixes[] = {snapshot_path().filename().string() + ".tmp.",
+                                    aof_path().filename().string() + ".tmp."};
+    // A directory that cannot be listed is reported by the load that follows.
+    std::error_code unreadable;
+    for (const auto& entry : std::filesystem::directory_iterator{
+             persist::parent_directory(snapshot_path()), unreadable}) {
+        const std::string name = entry.path().filename().string();
+        for (const std::string& prefix : prefixes) {
+            const auto pid = temp_file_owner(name, prefix);
+            if (!pid || ::kill(*pid, 0) == 0 || errno == EPERM) continue;  // not ours, or alive
+            std::error_code ignored;  // gone already: nothing to do
+            if (std::filesystem::remove(entry.path(), ignored)) {
+                log_.notice("removed " + entry.path().string() + ", left by a save whose process " +
+                            std::to_string(*pid) + " is gone");
+            }
+        }
+    }
 }
 
 void Persistence::load_snapshot() {
@@ -166,8 +209,10 @@ bool Persistence::save_now() {
         log_.notice("DB saved on disk: " + std::to_string(stats.keys) + " keys to " +
                     path.string() + " in " + milliseconds_since(start));
     } catch (const persist::PersistError& failure) {
+        // The status that stops writes (Redis's lastbgsave_status) is left as it was: SAVE's
+        // caller hears the error itself, and Redis's rdbSave() does not set it either. Only a
+        // background save, whose failure nobody hears, stops writes with MISCONF.
         log_.warning(std::string{"error saving the DB on disk: "} + failure.what());
-        status_.last_save_ok = false;
         return false;
     }
     state_.db.mark_saved(changes);
@@ -211,6 +256,9 @@ cmd::PersistenceStatus Persistence::status() const {
 }
 
 void Persistence::cron(store::TimePoint now) {
+    // Commands a full disk refused are written as soon as it takes them (Redis retries its
+    // aof_buf from serverCron too); then writes are accepted again.
+    if (aof_) (void)aof_->retry();
     collect(false);
     if (background_) return;
     const std::uint64_t changes = state_.db.changes_since_save();
@@ -227,6 +275,14 @@ void Persistence::cron(store::TimePoint now) {
 }
 
 bool Persistence::shutdown(cmd::ShutdownMode mode) {
+    // Acknowledged writes still owed to the append-only file would be lost by exiting: stay up,
+    // as after a failed final save, until the disk takes them.
+    if (aof_ && !aof_->retry()) {
+        log_.warning(std::to_string(aof_->owed()) +
+                     " acknowledged commands are not in the append-only file yet (" +
+                     aof_->last_error() + "): can't exit");
+        return false;
+    }
     if (background_) background_->abandon();
     collect(true);
     const bool wanted = mode == cmd::ShutdownMode::save ||
@@ -291,6 +347,7 @@ std::optional<std::string> Persistence::option_changed(std::string_view option) 
             // The new file is opened before the old one is closed: if it cannot be opened,
             // the old policy stays in force and nothing is lost.
             auto reopened = std::make_unique<AofSink>(aof_path(), state_.config.appendfsync, log_);
+            reopened->adopt_owed(*aof_);
             close_aof();
             aof_ = std::move(reopened);
             dispatcher_.add_sink(*aof_);

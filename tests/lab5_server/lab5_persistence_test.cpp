@@ -3,6 +3,8 @@
 // after a failed save, and a clear refusal of a damaged file. Introduced in lab 5.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -182,7 +184,7 @@ TEST(Lab5Persistence, SavePointTriggersABackgroundSave) {
     EXPECT_TRUE(std::filesystem::exists(dir / "dump.json"));
 }
 
-TEST(Lab5Persistence, FailedSaveRefusesWritesWithMisconf) {
+TEST(Lab5Persistence, FailedBackgroundSaveRefusesWritesWithMisconf) {
     TempDir dir;
     const auto data = dir / "data";
     std::filesystem::create_directories(data);
@@ -191,7 +193,14 @@ TEST(Lab5Persistence, FailedSaveRefusesWritesWithMisconf) {
     TestClient client{server.port()};
     EXPECT_EQ(ask(client, "SET k v"), "+OK\r\n");
     std::filesystem::remove_all(data);  // the next save cannot create its file
+    // A failed SAVE answers -ERR and, as in Redis, does not stop writes: its caller knows.
     EXPECT_EQ(ask(client, "SAVE"), "-ERR\r\n");
+    EXPECT_EQ(ask(client, "SET k v"), "+OK\r\n");
+    // A failed BGSAVE is heard by nobody: writes are refused until a save succeeds.
+    EXPECT_EQ(ask(client, "BGSAVE"), "+Background saving started\r\n");
+    for (int i = 0; i < 200 && ask(client, "PING") == "+PONG\r\n"; ++i) {
+        std::this_thread::sleep_for(20ms);  // until the save has failed
+    }
     const std::string refused = ask(client, "SET k w");
     EXPECT_TRUE(refused.starts_with("-MISCONF Redis is configured to save RDB snapshots"))
         << refused;
@@ -224,6 +233,10 @@ TEST(Lab5Persistence, FailedAppendRefusesWritesWithMisconf) {
     EXPECT_EQ(reply, "-MISCONF Errors writing to the AOF file: File too large\r\n");
     EXPECT_EQ(get(client, "key:0"), value);  // reads go on
     EXPECT_TRUE(contains(server.read_line(), "error writing to the append-only file"));
+    // The write that met the limit was acknowledged and is still owed to the file: exiting
+    // now would lose it, so SHUTDOWN is refused as after a failed final save.
+    EXPECT_EQ(ask(client, "SHUTDOWN"), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+    EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
 }
 
 TEST(Lab5Persistence, FailedAppendWithAppendfsyncAlwaysExitsBeforeReplying) {
@@ -305,6 +318,31 @@ TEST(Lab5Persistence, TornLastCommandIsCutOffWithAWarning) {
     EXPECT_EQ(get(client, "a"), "1");
     EXPECT_EQ(get(client, "b"), "(nil)");
     EXPECT_TRUE(contains(server.output(), "warning")) << server.output();
+}
+
+TEST(Lab5Persistence, TempFilesOfKilledSavesAreRemovedAtStart) {
+    TempDir dir;
+    // A process that has exited: its pid names the temp file of a save killed with it.
+    const pid_t gone = ::fork();
+    if (gone == 0) ::_exit(0);
+    ASSERT_GT(gone, 0);
+    ASSERT_EQ(::waitpid(gone, nullptr, 0), gone);
+    const auto stale = dir / ("dump.json.tmp." + std::to_string(gone));
+    const auto stale_rewrite = dir / ("appendonly.aof.tmp." + std::to_string(gone));
+    // A live process (this test): lab 7's orphaned child may still be writing its file.
+    const auto alive = dir / ("dump.json.tmp." + std::to_string(::getpid()));
+    const auto unrelated = dir / "dump.json.tmp.notapid";
+    for (const auto& path : {stale, stale_rewrite, alive, unrelated}) {
+        lab5_test::write_bytes(path, "half a snapshot");
+    }
+    auto server = start_server(dir);
+    TestClient client{server.port()};
+    EXPECT_EQ(ask(client, "PING"), "+PONG\r\n");
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_FALSE(std::filesystem::exists(stale_rewrite));
+    EXPECT_TRUE(std::filesystem::exists(alive));
+    EXPECT_TRUE(std::filesystem::exists(unrelated));
+    EXPECT_TRUE(contains(server.output(), "left by a save whose process")) << server.output();
 }
 
 }  // namespace
