@@ -65,7 +65,7 @@ struct Option {
 };
 
 // Every option, once. Redis's defaults live in the field initialisers of Config.
-const std::array<Option, 19> options{{
+const std::array<Option, 20> options{{
     {"port", "TCP port to listen on (0: any free port)", Mutability::immutable,
      [](const Config& c) { return std::to_string(c.port); },
      [](Config& c, std::string_view v) { return set_integer(v, 0, 65535, c.port); }},
@@ -74,6 +74,10 @@ const std::array<Option, 19> options{{
          c.bind = v;
          return std::nullopt;
      }},
+    {"protected-mode", "With no password, refuse clients that are not on loopback (yes/no)",
+     Mutability::modifiable,
+     [](const Config& c) { return std::string{c.protected_mode ? "yes" : "no"}; },
+     [](Config& c, std::string_view v) { return set_yes_no(v, c.protected_mode); }},
     {"dir", "Directory for the snapshot and the append-only file", Mutability::protected_,
      [](const Config& c) {
          std::error_code error;
