@@ -37,7 +37,10 @@ constexpr std::chrono::hours longest_wait{1};
 // --- Client ---
 
 asio::mutable_buffer Client::read_space() {
-    const std::span<char> space = input_.space(server::read_chunk_size);
+    // Never more than the query buffer limit allows: near it, the buffer is not doubled for a
+    // read that can only end in closing the client. The callers read only below the limit.
+    const std::size_t allowed = server_.settings().query_buffer_limit - input_.size();
+    const std::span<char> space = input_.space(std::min(server::read_chunk_size, allowed));
     return {space.data(), space.size()};
 }
 
@@ -91,6 +94,17 @@ asio::awaitable<void> Client::serve() {
                 idle_ = false;
                 if (error || closing_) break;  // kill() cancelled the wait
             }
+            if (input_.size() >= server_.settings().query_buffer_limit) {
+                // One more byte passes the limit: wait for it without growing (doubling) a
+                // buffer of the limit's size, then close. A client at the limit costs the limit.
+                const auto [error] =
+                    co_await socket_.async_wait(asio::socket_base::wait_read, no_throw);
+                asio::error_code ignored;
+                if (!error && !closing_ && socket_.available(ignored) > 0) {
+                    (void)over_query_limit(1);  // logs it
+                }
+                break;
+            }
             // Asio tries recv() at once and waits for epoll only when it finds nothing (EAGAIN).
             reading_ = true;
             const auto [error, bytes] = co_await socket_.async_read_some(read_space(), no_throw);
@@ -117,6 +131,11 @@ Client::Step Client::run_input() {
     Step step = Step::go_on;
     while (!input_.empty() && !session.blocked) {
         if (server_.stopping()) return Step::close;
+        // Asked before every command: AUTH, or another client's CONFIG SET requirepass, may
+        // have changed the answer since the last one.
+        parser_.set_authentication(server_.dispatcher().requires_authentication(session)
+                                       ? resp::Authentication::pending
+                                       : resp::Authentication::done);
         const resp::ParseResult result = parser_.parse(input_.data());
         if (result.status == resp::ParseStatus::need_more) break;
         if (result.status == resp::ParseStatus::error) {
@@ -133,8 +152,14 @@ Client::Step Client::run_input() {
             if (step == Step::close) break;
             continue;
         }
-        (void)server_.run_command(*this, result.args);
+        const cmd::Outcome outcome = server_.run_command(*this, result.args);
         input_.consume(result.consumed);
+        if (outcome == cmd::Outcome::cross_protocol_attack) {
+            // An HTTP request: close at once, without a reply, and without the replies of the
+            // commands before it that are still here (Redis frees such a client as is).
+            output.clear();
+            return Step::close;
+        }
         if (session.kind == cmd::ClientKind::replica) {  // PSYNC: serve_replica() goes on
             // What PSYNC queued (+FULLRESYNC and the snapshot, or the backlog) is not stream
             // piling up: it does not count against the replica output buffer limit.
@@ -224,6 +249,12 @@ asio::awaitable<Client::Step> Client::wait_while_blocked() {
 Client::Step Client::read_available() {
     for (;;) {
         asio::error_code error;
+        if (input_.size() >= server_.settings().query_buffer_limit) {
+            // As in serve(): at the limit, anything more closes; the buffer does not grow.
+            if (socket_.available(error) == 0 && !error) return Step::go_on;
+            if (!error) (void)over_query_limit(1);
+            return Step::close;
+        }
         // A non-blocking recv() (the socket is in non-blocking mode), until nothing is left.
         const std::size_t bytes = socket_.read_some(read_space(), error);
         if (error == asio::error::would_block) return Step::go_on;
@@ -298,10 +329,10 @@ void Client::release_idle_input() {
     socket_.cancel(ignored);
 }
 
-bool Client::over_query_limit() {
+bool Client::over_query_limit(std::size_t arriving) {
     // Checked before parsing, as Redis's readQueryFromClient() does: the buffer holds the
     // unfinished command plus what just arrived. No reply: the client is misbehaving.
-    if (input_.size() <= server_.settings().query_buffer_limit) return false;
+    if (input_.size() + arriving <= server_.settings().query_buffer_limit) return false;
     server_.log().warning("closing client id=" + std::to_string(session.id) + " addr=" +
                           session.peer_address + " that reached the query buffer limit (" +
                           std::to_string(server_.settings().query_buffer_limit) + " bytes)");

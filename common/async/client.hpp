@@ -67,7 +67,8 @@ private:
     // A parked client's read: all the socket holds, without waiting. Close when the
     // connection closed or the input outgrew the limit.
     Step read_available();
-    [[nodiscard]] bool over_query_limit();
+    // True (and logged) when the input plus `arriving` more bytes is over the query limit.
+    [[nodiscard]] bool over_query_limit(std::size_t arriving = 0);
     // Counts bytes that went out (INFO stats, and what is left of a replica's snapshot).
     void count_sent(std::size_t bytes);
     // Where the next read goes: the input buffer's free end, at least one read's worth.

@@ -21,6 +21,7 @@
 #include "async/client.hpp"
 #include "async/forked_save.hpp"
 #include "cmd/errors.hpp"
+#include "cmd/security.hpp"
 #include "net/socket.hpp"
 #include "resp/writer.hpp"
 #include "store/keyspace.hpp"
@@ -35,6 +36,9 @@ constexpr auto no_throw = asio::experimental::as_tuple(asio::use_awaitable);
 
 // Redis's error for a connection over maxclients, sent before closing it.
 constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
+// Protected mode's refusal, as it goes on the wire.
+const std::string protected_mode_denied =
+    "-" + std::string{cmd::errors::protected_mode_denied} + "\r\n";
 
 // Active expiry's share of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC:
 // on the loop's one thread, every microsecond it takes is a microsecond no client is served.
@@ -149,22 +153,31 @@ int EventLoopServer::run() {
         return accept_loop(
             loop.acceptor,
             [this](asio::ip::tcp::socket socket) {
-                ++state_.stats.total_connections_received;
-                if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
-                    // Best effort, as in Redis's acceptCommonHandler(): one try, then close.
+                // Refusals are best effort, as in Redis's acceptCommonHandler(): one try at
+                // the message, then close; counted as rejected, not as received.
+                const auto refuse = [this, &socket](std::string_view message) {
                     asio::error_code ignored;
                     socket.non_blocking(true, ignored);
-                    socket.write_some(asio::buffer(max_clients_reached), ignored);
+                    socket.write_some(asio::buffer(message), ignored);
                     ++state_.stats.rejected_connections;
+                };
+                if (clients_.size() >= static_cast<std::size_t>(state_.config.maxclients)) {
+                    refuse(max_clients_reached);
                     return;
                 }
+                std::string peer = net::peer_address(socket.native_handle());
+                if (cmd::protected_mode_refuses(state_.config, peer)) {
+                    refuse(protected_mode_denied);
+                    return;
+                }
+                ++state_.stats.total_connections_received;
                 asio::error_code ignored;
                 socket.set_option(asio::ip::tcp::no_delay{true}, ignored);  // as Redis does
                 socket.non_blocking(true, ignored);
                 cmd::Session session;
                 session.id = next_client_id_++;
                 session.fd = socket.native_handle();
-                session.peer_address = net::peer_address(session.fd);
+                session.peer_address = std::move(peer);
                 session.local_address = net::local_address(session.fd);
                 session.created_at = session.last_interaction = clock_.now();
                 session.authenticated = state_.config.requirepass.empty();
@@ -263,6 +276,10 @@ cmd::Outcome EventLoopServer::run_command(Client& client, std::span<const std::s
         return cmd::Outcome::replied;
     }
     const cmd::Outcome outcome = dispatcher_.execute(client.session, argv, client.output);
+    if (outcome == cmd::Outcome::cross_protocol_attack) {
+        if (security_warnings_.allow(clock_.now())) log_.warning(cmd::cross_protocol_warning);
+        return outcome;  // the client closes, sending nothing more
+    }
     if (outcome == cmd::Outcome::blocked) {
         if (client.session.blocked->acks) {
             ack_waiters_.push_back(&client);  // WAIT: served by acknowledgements, not keys

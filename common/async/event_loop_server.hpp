@@ -21,6 +21,7 @@
 
 #include "cmd/config.hpp"
 #include "cmd/dispatcher.hpp"
+#include "cmd/security.hpp"
 #include "cmd/server_control.hpp"
 #include "cmd/server_state.hpp"
 #include "server/blocked_queues.hpp"
@@ -123,7 +124,8 @@ public:
     // --- What a Client calls (client.cpp) ---
     /// Runs one command of `client`, appending its reply to the client's output; a blocking
     /// command that must wait parks the client (Outcome::blocked). Then serves the clients
-    /// blocked on keys this command made ready.
+    /// blocked on keys this command made ready. Outcome::cross_protocol_attack is logged here;
+    /// the client closes.
     cmd::Outcome run_command(Client& client, std::span<const std::string_view> argv);
     /// The blocked client's deadline passed: the timeout reply, and it is no longer parked.
     void time_out(Client& client);
@@ -168,6 +170,8 @@ private:
     std::string executable_;
     bool stopping_ = false;
     int exit_status_ = 0;
+    // Redis logs the cross-protocol warning at most once a minute.
+    cmd::LogRateLimit security_warnings_{std::chrono::seconds{60}};
 
     // Per key, the clients parked on it in arrival order (Redis's db->blocking_keys).
     server::BlockedQueues<Client> blocked_;

@@ -74,6 +74,10 @@ const auto options = std::to_array<Option>({
          c.bind = v;
          return std::nullopt;
      }},
+    {"protected-mode", "With no password, refuse clients that are not on loopback (yes/no)",
+     Mutability::modifiable,
+     [](const Config& c) { return std::string{c.protected_mode ? "yes" : "no"}; },
+     [](Config& c, std::string_view v) { return set_yes_no(v, c.protected_mode); }},
     {"dir", "Directory for the snapshot and the append-only file", Mutability::protected_,
      [](const Config& c) {
          std::error_code error;

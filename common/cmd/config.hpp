@@ -45,6 +45,9 @@ public:
     int port = 6379;
     /// Redis binds `* -::*` (every interface); the course listens on loopback by default.
     std::string bind = "127.0.0.1";
+    /// With no password set, only loopback clients are served: any other gets Redis's
+    /// `-DENIED` explanation and is closed (protected_mode_refuses(), cmd/security.hpp).
+    bool protected_mode = true;
     /// Where snapshots and the append-only file live. Redis chdir()s there; we keep it as a
     /// path instead (no process-wide state), and CONFIG GET shows it made absolute, as Redis.
     std::string dir = ".";

@@ -9,6 +9,7 @@
 #include "cmd/context.hpp"
 #include "cmd/errors.hpp"
 #include "cmd/replication.hpp"
+#include "cmd/security.hpp"
 #include "resp/writer.hpp"
 
 namespace cmd {
@@ -58,11 +59,15 @@ void Dispatcher::remove_sink(PropagationSink& sink) {
 Outcome Dispatcher::execute(Session& session, std::span<const std::string_view> argv,
                             std::string& out) {
     if (argv.empty()) return Outcome::replied;
+    // First of all, as in Redis's processCommand(): before the lookup, and before NOAUTH.
+    if (session.kind == ClientKind::normal && is_cross_protocol_request(argv[0])) {
+        return Outcome::cross_protocol_attack;
+    }
     resp::Writer reply{out, session.protocol};
     session.last_interaction = state_.clock.now();
     const Command* command = resolve(argv, reply);
     if (command == nullptr) return Outcome::replied;
-    if (needs_auth(session, *command)) {
+    if (requires_authentication(session) && !command->flags.has(Flag::no_auth)) {
         reply.error(errors::no_auth);
         return Outcome::replied;
     }
@@ -105,9 +110,9 @@ const Command* Dispatcher::resolve(std::span<const std::string_view> argv,
     return sub;
 }
 
-bool Dispatcher::needs_auth(const Session& session, const Command& command) const {
+bool Dispatcher::requires_authentication(const Session& session) const {
     return session.kind == ClientKind::normal && !session.authenticated &&
-           !state_.config.requirepass.empty() && !command.flags.has(Flag::no_auth);
+           !state_.config.requirepass.empty();
 }
 
 Outcome Dispatcher::run(Session& session, const Command& command,

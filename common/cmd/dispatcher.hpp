@@ -22,12 +22,18 @@ namespace cmd {
 enum class Outcome {
     replied,  ///< a reply was appended to the output (also for errors)
     blocked,  ///< lab 6: no reply; the client waits (see Context::block() for the flow)
+    /// `POST` or `Host:` as a command: an HTTP request sent to the port
+    /// (is_cross_protocol_request() in cmd/security.hpp). No reply: the server closes the
+    /// connection at once, dropping the replies it has not sent yet, and logs
+    /// cross_protocol_warning (at most once a minute).
+    cross_protocol_attack,
 };
 
 /// Runs commands against a ServerState. One per server, used under the server's command lock
 /// (lab 5) or on its one thread (lab 7).
 ///
-/// For every command it, in this order: looks the name up (unknown → `ERR unknown command`);
+/// For every command it, in this order: refuses an HTTP request (`POST`, `Host:`); looks the
+/// name up (unknown → `ERR unknown command`);
 /// checks the arity, for a container also the subcommand and its arity; refuses commands
 /// before AUTH when a password is set (`NOAUTH`); freezes the clock; expires the keys the
 /// command names (each propagated as DEL); runs the handler; updates the session and
@@ -62,6 +68,12 @@ public:
     /// frozen for the whole cycle, propagating each expired key as DEL.
     ActiveExpireStats active_expire(std::chrono::microseconds budget);
 
+    /// True while `session` must still authenticate: a password is set and neither AUTH nor
+    /// HELLO AUTH has succeeded (Redis's authRequired()). Commands other than AUTH, HELLO and
+    /// QUIT get `NOAUTH`, and the servers hold the parser to the unauthenticated limits
+    /// (resp::Authentication::pending). Only network clients ever need to authenticate.
+    [[nodiscard]] bool requires_authentication(const Session& session) const;
+
     [[nodiscard]] const CommandTable& table() const { return table_; }
     [[nodiscard]] ServerState& state() { return state_; }
 
@@ -72,7 +84,6 @@ private:
     Outcome run(Session& session, const Command& command, std::span<const std::string_view> argv,
                 resp::Writer& reply);
     void finish_propagation(const Context& context, std::span<const std::string_view> argv);
-    [[nodiscard]] bool needs_auth(const Session& session, const Command& command) const;
     void expire_named_keys(const Command& command, std::span<const std::string_view> argv);
     void propagate(std::span<const std::string_view> argv);
     void propagate(const std::vector<std::string>& argv);

@@ -88,6 +88,22 @@ inline constexpr std::string_view wrong_pass =
 inline constexpr std::string_view auth_without_password =
     "ERR AUTH <password> called without any password configured for the default user. Are "
     "you sure your configuration is correct?";
+/// Protected mode's refusal, sent to a client that is not on loopback when no password is set,
+/// before closing it (Redis 7.0.15's text, "Setup a an" included).
+inline constexpr std::string_view protected_mode_denied =
+    "DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same "
+    "host the server is running, however MAKE SURE Redis is not publicly accessible from "
+    "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively "
+    "you can just disable the protected mode by editing the Redis configuration file, and "
+    "setting the protected mode option to 'no', and then restarting the server. 3) If you "
+    "started the server manually just for testing, restart it with the '--protected-mode no' "
+    "option. 4) Setup a an authentication password for the default user. NOTE: You only need "
+    "to do one of the above things in order for the server to start accepting connections from "
+    "the outside.";
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protocol_version_not_integer =
     "ERR Protocol version is not an integer or out of range";

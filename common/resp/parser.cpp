@@ -55,6 +55,10 @@ std::string protocol_error_message(ProtocolError error, char got) {
             return prefix + "invalid multibulk length";
         case ProtocolError::invalid_bulk_length:
             return prefix + "invalid bulk length";
+        case ProtocolError::unauthenticated_multibulk_length:
+            return prefix + "unauthenticated multibulk length";
+        case ProtocolError::unauthenticated_bulk_length:
+            return prefix + "unauthenticated bulk length";
         case ProtocolError::expected_dollar:
             return prefix + "expected '$', got '" + got + "'";
         case ProtocolError::expected_star:
@@ -160,6 +164,10 @@ std::optional<ParseResult> Parser::parse_multibulk(std::string_view command, std
         const auto count = parse_length(command.substr(1, end - 1));
         if (!count || *count > max_multibulk_length)
             return fail(ProtocolError::invalid_multibulk_length, skipped);
+        // Redis's order: a count that is invalid for anyone first, then the stranger's limit.
+        if (*count > unauthenticated_max_multibulk_length &&
+            limits_.authentication == Authentication::pending)
+            return fail(ProtocolError::unauthenticated_multibulk_length, skipped);
         position_ = scanned_ = end + 2;
         if (*count <= 0) return std::nullopt;  // `*0` and `*-1`: no command
         remaining_ = *count;
@@ -180,6 +188,9 @@ std::optional<ParseResult> Parser::parse_multibulk(std::string_view command, std
             // Checked before anything is reserved or awaited for it.
             if (!length || *length < 0 || *length > limits_.max_bulk_length)
                 return fail(ProtocolError::invalid_bulk_length, skipped);
+            if (*length > unauthenticated_max_bulk_length &&
+                limits_.authentication == Authentication::pending)
+                return fail(ProtocolError::unauthenticated_bulk_length, skipped);
             bulk_length_ = *length;
             position_ = scanned_ = end + 2;
             state_ = State::bulk_data;

@@ -24,6 +24,11 @@ inline constexpr std::int64_t default_max_bulk_length = 512LL * 1024 * 1024;
 /// is an invalid multibulk length. Nothing is allocated for the count itself: the argument
 /// list grows as elements really arrive.
 inline constexpr std::int64_t max_multibulk_length = 2'147'483'647;
+/// Before a client has authenticated to a server that wants a password, Redis accepts only
+/// small requests: at most 10 elements, and bulk strings of at most 16 KiB (networking.c). A
+/// stranger who does not know the password cannot make the server buffer 512 MiB for it.
+inline constexpr std::int64_t unauthenticated_max_multibulk_length = 10;
+inline constexpr std::int64_t unauthenticated_max_bulk_length = 16 * 1024;
 
 /// Whether a request may be an inline command (a line of words, what telnet sends).
 enum class InlineCommands {
@@ -32,11 +37,19 @@ enum class InlineCommands {
              ///< produces inline commands, so a non-`*` byte there is corruption
 };
 
+/// Whether the sender still has to authenticate: a password is required and AUTH has not
+/// succeeded yet. The server says so before each command (Parser::set_authentication()).
+enum class Authentication {
+    done,     ///< or not required: the limits above apply
+    pending,  ///< Redis's authRequired(): the unauthenticated limits apply as well
+};
+
 /// The limits the parser enforces, each checked *before* anything is allocated for a length.
 struct Limits {
     std::size_t max_inline_size = default_max_inline_size;
     std::int64_t max_bulk_length = default_max_bulk_length;
     InlineCommands inline_commands = InlineCommands::accept;
+    Authentication authentication = Authentication::done;
 };
 
 /// The three outcomes of parse(). "Need more" is a normal answer, not an error.
@@ -55,14 +68,16 @@ enum class Framing {
 /// Which rule a protocol error broke; each has Redis 7's exact message (see message()).
 enum class ProtocolError {
     none,
-    invalid_multibulk_length,    ///< `*x`, `*99999999999`, a count above max_multibulk_length
-    invalid_bulk_length,         ///< `$-1`, `$x`, a length above Limits::max_bulk_length
-    expected_dollar,             ///< an array element that is not a bulk string
-    expected_star,               ///< an inline command under InlineCommands::reject (ours)
-    too_big_inline_request,      ///< an inline line longer than Limits::max_inline_size
-    too_big_mbulk_count_string,  ///< a `*<count>` line that long
-    too_big_bulk_count_string,   ///< a `$<length>` line that long
-    unbalanced_quotes,           ///< an inline command with a bad quote
+    invalid_multibulk_length,          ///< `*x`, `*99999999999`, a count above max_multibulk_length
+    invalid_bulk_length,               ///< `$-1`, `$x`, a length above Limits::max_bulk_length
+    unauthenticated_multibulk_length,  ///< over 10 elements before AUTH (Authentication::pending)
+    unauthenticated_bulk_length,       ///< a bulk string over 16 KiB before AUTH
+    expected_dollar,                   ///< an array element that is not a bulk string
+    expected_star,                     ///< an inline command under InlineCommands::reject (ours)
+    too_big_inline_request,            ///< an inline line longer than Limits::max_inline_size
+    too_big_mbulk_count_string,        ///< a `*<count>` line that long
+    too_big_bulk_count_string,         ///< a `$<length>` line that long
+    unbalanced_quotes,                 ///< an inline command with a bad quote
 };
 
 /// The answer to one parse() call.
@@ -124,6 +139,14 @@ public:
     [[nodiscard]] bool idle() const;
 
     [[nodiscard]] const Limits& limits() const { return limits_; }
+
+    /// Whether the unauthenticated limits apply from the next `*<count>` or `$<length>` line on.
+    /// A server calls it before each command, since AUTH (or CONFIG SET requirepass) changes the
+    /// answer between one command and the next of the same read, as Redis's authRequired() is
+    /// asked at each header.
+    void set_authentication(Authentication authentication) {
+        limits_.authentication = authentication;
+    }
 
 private:
     // Where the parser is inside the current command. `start` is also "between commands".

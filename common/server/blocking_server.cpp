@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "cmd/errors.hpp"
 #include "net/signals.hpp"
 #include "resp/writer.hpp"
 #include "store/keyspace.hpp"
@@ -31,6 +32,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Redis's error for a connection over maxclients, sent before closing it.
 constexpr std::string_view max_clients_reached = "-ERR max number of clients reached\r\n";
+// Protected mode's refusal, as it goes on the wire.
+const std::string protected_mode_denied =
+    "-" + std::string{cmd::errors::protected_mode_denied} + "\r\n";
 
 // Active expiry may use this share of each cron period (Redis's
 // ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC): with hz 10, 25 ms of every 100. The cycle samples the
@@ -120,24 +124,33 @@ void BlockingServer::accept_client() {
     std::optional<net::Socket> socket = listener_->accept();
     if (!socket) return;
     std::size_t max_clients = 0;
+    bool refused = false;
     cmd::Session session;
+    session.peer_address = socket->peer_name();
     {
         const std::scoped_lock lock{command_mutex_};
-        ++state_.stats.total_connections_received;
         max_clients = static_cast<std::size_t>(state_.config.maxclients);
         session.authenticated = state_.config.requirepass.empty();
+        refused = cmd::protected_mode_refuses(state_.config, session.peer_address);
     }
-    session.peer_address = socket->peer_name();
     session.local_address = net::local_address(socket->native_handle());
     session.created_at = session.last_interaction = clock_.now();
 
-    Client* client = clients_.admit(std::move(*socket), std::move(session), max_clients);
-    if (client == nullptr) {
-        // Best effort, as in Redis's acceptCommonHandler(): the client may be gone already.
-        (void)socket->send_all(max_clients_reached);
+    // Refusals are best effort, as in Redis's acceptCommonHandler(): the client may be gone
+    // already. They count as rejected connections, not as received ones.
+    // A message of a kilobyte or less fits in a new socket's empty send buffer: no wait.
+    const auto refuse = [&](std::string_view message) {
+        (void)socket->send_all(message);
         const std::scoped_lock lock{command_mutex_};
         ++state_.stats.rejected_connections;
-        return;
+    };
+    // Redis checks maxclients first, then protected mode.
+    if (clients_.size() < max_clients && refused) return refuse(protected_mode_denied);
+    Client* client = clients_.admit(std::move(*socket), std::move(session), max_clients);
+    if (client == nullptr) return refuse(max_clients_reached);
+    {
+        const std::scoped_lock lock{command_mutex_};
+        ++state_.stats.total_connections_received;
     }
     if (!clients_.start(*client, [this](Client& served) { serve_client(served); })) {
         log_.warning("cannot start a thread for a new client: connection closed");
@@ -147,12 +160,16 @@ void BlockingServer::accept_client() {
 void BlockingServer::serve_client(Client& client) {
     // The connection boundary: nothing thrown while serving one client may reach the others.
     try {
-        Connection connection{client.socket, client.session, *this, settings_.query_buffer_limit};
+        Connection connection{client.socket, client.session, *this, settings_};
         const ConnectionEnd end = connection.serve();
         if (end == ConnectionEnd::query_buffer_limit) {
             log_.warning("closing client id=" + std::to_string(client.session.id) + " addr=" +
                          client.session.peer_address + " that reached the query buffer limit (" +
                          std::to_string(settings_.query_buffer_limit) + " bytes)");
+        } else if (end == ConnectionEnd::output_buffer_limit) {
+            log_.warning("closing client id=" + std::to_string(client.session.id) + " addr=" +
+                         client.session.peer_address + " that reached the output buffer limit (" +
+                         std::to_string(settings_.output_buffer_limit) + " bytes)");
         }
     } catch (const std::exception& failure) {
         log_.warning("client id=" + std::to_string(client.session.id) + " addr=" +
@@ -164,20 +181,43 @@ std::unique_lock<std::mutex> BlockingServer::lock_commands() {
     return std::unique_lock{command_mutex_};
 }
 
-void BlockingServer::run_command(cmd::Session& session, std::span<const std::string_view> argv,
-                                 std::string& out) {
+cmd::Outcome BlockingServer::run_command(cmd::Session& session,
+                                         std::span<const std::string_view> argv, std::string& out,
+                                         const SendPending& send_pending) {
     if (const auto refusal = persistence_.write_refusal(argv)) {
         resp::Writer{out, session.protocol}.error(*refusal);
-        return;
+        return cmd::Outcome::replied;
     }
     const cmd::Outcome outcome = dispatcher_.execute(session, argv, out);
+    if (outcome == cmd::Outcome::cross_protocol_attack) {
+        if (security_warnings_.allow(clock_.now())) log_.warning(cmd::cross_protocol_warning);
+        return outcome;
+    }
     serve_blocked_clients();
-    if (outcome == cmd::Outcome::blocked) wait_while_blocked(session, out);
+    if (outcome == cmd::Outcome::blocked) wait_while_blocked(session, out, send_pending);
+    return cmd::Outcome::replied;
 }
 
-void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out) {
-    BlockedClient client{&session, &out};
+void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out,
+                                        const SendPending& send_pending) {
+    std::string reply;  // what serves or times the block out writes, under the lock
+    BlockedClient client{&session, &reply};
     blocked_.park(client, session.blocked->keys);
+    if (!out.empty()) {
+        // The replies of the commands pipelined before this one go out now, as Redis sends
+        // them before the client waits (`SET a 1` then `BLPOP l 0`: +OK must not wait for a
+        // push). Without the lock, so a slow reader holds up nobody; the client is parked
+        // already, so a push meanwhile serves it into `reply` and is seen below.
+        const bool sent = [&] {
+            command_mutex_.unlock();
+            const struct Relock {
+                std::mutex& mutex;
+                ~Relock() { mutex.lock(); }
+            } relock{command_mutex_};
+            return send_pending(out);
+        }();
+        if (!sent) session.close_after_reply = true;  // gone: drop the block below
+    }
     // The longest single wait: a far deadline (BLPOP k 1e15) must not overflow the
     // condition variable's clock arithmetic; the loop waits again.
     constexpr auto longest_wait = std::chrono::hours{1};
@@ -194,7 +234,8 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out)
         const auto remaining = *deadline - clock_.now();
         if (remaining <= std::chrono::milliseconds{0}) {
             blocked_.forget(client);
-            dispatcher_.time_out_blocked(session, out);
+            dispatcher_.time_out_blocked(session, reply);
+            out += reply;
             return;
         }
         blocked_wakeup_.wait_for(command_mutex_,
@@ -204,7 +245,9 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out)
         // Stopping or killed: drop the block without a reply.
         blocked_.forget(client);
         session.blocked.reset();
+        return;
     }
+    out += reply;
 }
 
 void BlockingServer::serve_blocked_clients() {

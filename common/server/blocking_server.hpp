@@ -19,6 +19,7 @@
 
 #include "cmd/config.hpp"
 #include "cmd/dispatcher.hpp"
+#include "cmd/security.hpp"
 #include "cmd/server_control.hpp"
 #include "cmd/server_state.hpp"
 #include "net/socket.hpp"
@@ -84,8 +85,11 @@ private:
     // --- CommandRunner: what each connection calls ---
     [[nodiscard]] std::unique_lock<std::mutex> lock_commands() override;
     [[nodiscard]] bool accepting_commands() const override { return !stopping_; }
-    void run_command(cmd::Session& session, std::span<const std::string_view> argv,
-                     std::string& out) override;
+    cmd::Outcome run_command(cmd::Session& session, std::span<const std::string_view> argv,
+                             std::string& out, const SendPending& send_pending) override;
+    [[nodiscard]] bool requires_authentication(const cmd::Session& session) const override {
+        return dispatcher_.requires_authentication(session);
+    }
     void count_traffic(std::size_t bytes_in, std::size_t bytes_out) override;
 
     void accept_client();
@@ -96,17 +100,20 @@ private:
     void wake_accept_loop();
 
     // --- Lab 6, blocking pops (all under command_mutex_) ---
-    // A client parked in a blocking command: its session, the output its reply goes to (the
-    // batch buffer of its thread), and whether another thread served it.
+    // A client parked in a blocking command: its session, the output its reply goes to (a
+    // string of its thread's wait, not the batch buffer, which may be being sent), and whether
+    // another thread served it.
     struct BlockedClient {
         cmd::Session* session = nullptr;
         std::string* out = nullptr;
         bool served = false;
     };
     // The thread of a client whose command returned Outcome::blocked: registers it in the
-    // FIFO of each of its keys and waits on blocked_wakeup_ until it is served, its deadline
-    // passes (then the timeout reply), or the server stops or kills it (no reply).
-    void wait_while_blocked(cmd::Session& session, std::string& out);
+    // FIFO of each of its keys, sends the replies already in `out` (without the lock), and
+    // waits on blocked_wakeup_ until it is served, its deadline passes (then the timeout
+    // reply), or the server stops or kills it (no reply). The reply is appended to `out`.
+    void wait_while_blocked(cmd::Session& session, std::string& out,
+                            const SendPending& send_pending);
     // After each command: serves the clients blocked on the keys it made ready
     // (BlockedQueues::serve()) and wakes their threads.
     void serve_blocked_clients();
@@ -129,6 +136,8 @@ private:
     // Set by SHUTDOWN on a client thread, read by the accepting thread.
     std::atomic<bool> shutdown_requested_{false};
     std::chrono::steady_clock::time_point last_signal_save_try_{};
+    // Redis logs the cross-protocol warning at most once a minute (under command_mutex_).
+    cmd::LogRateLimit security_warnings_{std::chrono::seconds{60}};
 
     std::optional<net::Listener> listener_;
     net::FileDescriptor wake_read_;  // a pipe that interrupts the accept loop's ppoll()

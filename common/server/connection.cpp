@@ -18,6 +18,10 @@ std::string_view describe(ConnectionEnd end) {
             return "closed after a protocol error";
         case ConnectionEnd::query_buffer_limit:
             return "closed: it reached the query buffer limit";
+        case ConnectionEnd::output_buffer_limit:
+            return "closed: it reached the output buffer limit";
+        case ConnectionEnd::cross_protocol:
+            return "closed: it sent an HTTP request (POST or Host:)";
         case ConnectionEnd::server_stopping:
             return "closed: the server is stopping";
     }
@@ -25,11 +29,12 @@ std::string_view describe(ConnectionEnd end) {
 }
 
 Connection::Connection(net::Socket& socket, cmd::Session& session, CommandRunner& runner,
-                       std::size_t query_buffer_limit)
-    : socket_{socket},
-      session_{session},
-      runner_{runner},
-      query_buffer_limit_{query_buffer_limit} {}
+                       const ServerSettings& limits)
+    : socket_{socket}, session_{session}, runner_{runner}, limits_{limits} {
+    // The session was made at accept, authenticated unless a password was required then.
+    parser_.set_authentication(session_.authenticated ? resp::Authentication::done
+                                                      : resp::Authentication::pending);
+}
 
 ConnectionEnd Connection::serve() {
     std::array<char, read_chunk_size> chunk;
@@ -38,12 +43,15 @@ ConnectionEnd Connection::serve() {
         const net::Received received = socket_.receive(chunk);
         if (received.status == net::IoStatus::interrupted) continue;
         if (received.status == net::IoStatus::closed) return ConnectionEnd::peer_closed;
+        // Checked before parsing, as Redis's readQueryFromClient() does: the unfinished command
+        // plus what just arrived. No reply: the client is misbehaving. And checked before the
+        // append, so the buffer never grows (doubling, copying) past the limit: a client at
+        // the limit costs the limit, not twice it.
+        if (input_.size() + received.bytes > limits_.query_buffer_limit) {
+            return ConnectionEnd::query_buffer_limit;
+        }
         input_.append(chunk.data(), received.bytes);
         uncounted_in_ += received.bytes;
-
-        // Checked before parsing, as Redis's readQueryFromClient() does: the buffer holds the
-        // unfinished command plus what just arrived. No reply: the client is misbehaving.
-        if (input_.size() > query_buffer_limit_) return ConnectionEnd::query_buffer_limit;
 
         out.clear();
         const BatchEnd batch = run_batch(out);
@@ -82,7 +90,33 @@ Connection::BatchEnd Connection::run_batch(std::string& out) {
             break;
         }
         // result.args point into input_, which does not change until the batch is over.
-        runner_.run_command(session_, result.args, out);
+        const cmd::Outcome outcome =
+            runner_.run_command(session_, result.args, out, [this](std::string& pending) {
+                const bool sent = socket_.send_all(pending) == net::IoStatus::ok;
+                sent_early_ += pending.size();
+                pending.clear();
+                return sent;
+            });
+        // The next command's headers are read with the limits that hold now (AUTH just ran?).
+        parser_.set_authentication(runner_.requires_authentication(session_)
+                                       ? resp::Authentication::pending
+                                       : resp::Authentication::done);
+        if (outcome == cmd::Outcome::cross_protocol_attack) {
+            // An HTTP request: Redis frees such a client as it is, its unsent replies with it.
+            out.clear();
+            end_ = ConnectionEnd::cross_protocol;
+            batch = BatchEnd::close;
+            break;
+        }
+        if (out.size() > limits_.output_buffer_limit) {
+            // One read's worth of commands can ask for a lot (700 pipelined GETs of a 1 MB
+            // value fit in 16 KiB): past the limit the client is closed, nothing sent, as
+            // Redis's client-output-buffer-limit does; the memory goes back at once.
+            std::string{}.swap(out);
+            end_ = ConnectionEnd::output_buffer_limit;
+            batch = BatchEnd::close;
+            break;
+        }
         if (!runner_.accepting_commands()) {  // this command was SHUTDOWN
             end_ = ConnectionEnd::server_stopping;
             batch = BatchEnd::close;
@@ -98,8 +132,9 @@ Connection::BatchEnd Connection::run_batch(std::string& out) {
     input_.erase(0, offset);
     if (lock.owns_lock()) {
         session_.query_buffer_bytes = input_.size();
-        runner_.count_traffic(uncounted_in_, out.size());
+        runner_.count_traffic(uncounted_in_, out.size() + sent_early_);
         uncounted_in_ = 0;
+        sent_early_ = 0;
     }
     return batch;
 }

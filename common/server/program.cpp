@@ -41,7 +41,7 @@ int run_program(Program program, int argc, char** argv) {
         ->capture_default_str()
         ->check(check_memory);
     app.add_option("--client-output-buffer-limit", output_buffer_limit,
-                   "Lab 7: close a client whose unsent replies exceed this (Redis: no limit for "
+                   "Close a client whose unsent replies exceed this (Redis: no limit for "
                    "normal clients)")
         ->capture_default_str()
         ->check(check_memory);

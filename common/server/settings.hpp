@@ -24,9 +24,10 @@ struct ServerSettings {
     /// Close a client whose unprocessed input exceeds this many bytes (Redis's
     /// client-query-buffer-limit, 1 GiB there).
     std::size_t query_buffer_limit = default_query_buffer_limit;
-    /// Lab 7: close a client whose pending replies exceed this many bytes (the hard limit of
-    /// Redis's client-output-buffer-limit). Lab 5 sends each batch before reading more, so its
-    /// output never outgrows one batch's replies.
+    /// Close a client whose pending replies exceed this many bytes (the hard limit of Redis's
+    /// client-output-buffer-limit). Both servers send a read's replies before reading more, so
+    /// a client that does not read is simply not read from; the limit catches one read's worth
+    /// of commands whose replies are huge (hundreds of pipelined GETs of a big value).
     std::size_t output_buffer_limit = default_output_buffer_limit;
     /// Lab 8: close a replica whose unsent replication stream exceeds this many bytes (the hard
     /// limit of Redis's `client-output-buffer-limit replica 256mb 64mb 60`): a slow or dead

@@ -162,4 +162,102 @@ TEST(Limits, TheLargestCountAndLengthAreAccepted) {
     EXPECT_EQ(bulk.parse("*1\r\n$536870912\r\n").status, ParseStatus::need_more);
 }
 
+// --- Before AUTH: Redis's limits for a client that has not authenticated yet ---
+
+const resp::Limits unauthenticated{.authentication = resp::Authentication::pending};
+const std::string unauthenticated_multibulk =
+    "ERR Protocol error: unauthenticated multibulk length";
+const std::string unauthenticated_bulk = "ERR Protocol error: unauthenticated bulk length";
+
+// `bytes` parsed whole and cut at every split point by a parser under `limits`: the status of
+// the first result that is not `complete`, and its message.
+void expect_at_every_split(const resp::Limits& limits, const std::string& bytes, ParseStatus status,
+                           const std::string& message = {}) {
+    SCOPED_TRACE(resp::escape_bytes(bytes.substr(0, 40)));
+    for (std::size_t split = 0; split <= bytes.size(); ++split) {
+        Parser parser{limits};
+        std::size_t offset = 0;
+        ParseResult result;
+        for (const std::size_t end : {split, bytes.size()}) {
+            const std::string buffer = bytes.substr(0, end);
+            result = parser.parse(buffer, offset);
+            offset += result.consumed;
+            if (result.status != ParseStatus::need_more) break;
+        }
+        ASSERT_EQ(result.status, status) << "split " << split;
+        EXPECT_EQ(result.message, message);
+    }
+}
+
+TEST(UnauthenticatedLimits, MoreThanTenElementsAreRefused) {
+    expect_at_every_split(unauthenticated, "*11\r\n", ParseStatus::error,
+                          unauthenticated_multibulk);
+    expect_at_every_split(unauthenticated, "*2147483647\r\n", ParseStatus::error,
+                          unauthenticated_multibulk);
+    std::string ten = "*10\r\n";
+    for (int i = 0; i < 10; ++i)
+        ten += "$1\r\nk\r\n";
+    expect_at_every_split(unauthenticated, ten, ParseStatus::complete);
+}
+
+TEST(UnauthenticatedLimits, BulkStringsOver16KiBAreRefused) {
+    expect_at_every_split(unauthenticated, "*2\r\n$4\r\nECHO\r\n$16385\r\n", ParseStatus::error,
+                          unauthenticated_bulk);
+    expect_at_every_split(unauthenticated, "*1\r\n$536870912\r\n", ParseStatus::error,
+                          unauthenticated_bulk);
+    Parser parser{unauthenticated};
+    const std::string largest = "*2\r\n$4\r\nECHO\r\n$16384\r\n" + std::string(16384, 'x') + "\r\n";
+    const ParseResult result = parser.parse(largest);
+    ASSERT_EQ(result.status, ParseStatus::complete);
+    EXPECT_EQ(result.args[1].size(), 16384u);
+}
+
+TEST(UnauthenticatedLimits, InvalidLengthsAreReportedFirstAsRedisDoes) {
+    expect_at_every_split(unauthenticated, "*3000000000\r\n", ParseStatus::error,
+                          "ERR Protocol error: invalid multibulk length");
+    expect_at_every_split(unauthenticated, "*1\r\n$629145600\r\n", ParseStatus::error,
+                          "ERR Protocol error: invalid bulk length");
+    expect_at_every_split(unauthenticated, "*1\r\n$-1\r\n", ParseStatus::error,
+                          "ERR Protocol error: invalid bulk length");
+}
+
+TEST(UnauthenticatedLimits, NoOpArraysAndInlineCommandsAreNotLimited) {
+    // Redis limits only `*<count>` and `$<length>`; an inline line keeps its 64 KiB.
+    std::string words = "DEL";
+    for (int i = 0; i < 20; ++i)
+        words += " k" + std::to_string(i);
+    Parser parser{unauthenticated};
+    const ParseResult inline_command = parser.parse("*-1\r\n*0\r\n" + words + "\r\n");
+    ASSERT_EQ(inline_command.status, ParseStatus::complete);
+    EXPECT_EQ(inline_command.args.size(), 21u);
+}
+
+TEST(UnauthenticatedLimits, EndWithAuthenticationBetweenTwoCommandsOfOneBuffer) {
+    // AUTH and a big SET in one read: the server runs AUTH, then says the client is
+    // authenticated before the parser reads the SET's header.
+    const std::string auth = "*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n";
+    const std::string set =
+        "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$20000\r\n" + std::string(20000, 'v') + "\r\n";
+    const std::string buffer = auth + set;
+    Parser parser{unauthenticated};
+    const ParseResult first = parser.parse(buffer);
+    ASSERT_EQ(first.status, ParseStatus::complete);
+    EXPECT_EQ(first.args[0], "AUTH");
+    parser.set_authentication(resp::Authentication::done);
+    const ParseResult second = parser.parse(buffer, first.consumed);
+    ASSERT_EQ(second.status, ParseStatus::complete);
+    EXPECT_EQ(second.args[2].size(), 20000u);
+
+    // Without the AUTH succeeding, the same SET is refused.
+    Parser stranger{unauthenticated};
+    EXPECT_EQ(stranger.parse(set).message, unauthenticated_bulk);
+}
+
+TEST(UnauthenticatedLimits, TheCatalogHasRedisMessages) {
+    EXPECT_EQ(resp::protocol_error_message(ProtocolError::unauthenticated_multibulk_length),
+              unauthenticated_multibulk);
+    EXPECT_EQ(resp::protocol_error_message(ProtocolError::unauthenticated_bulk_length),
+              unauthenticated_bulk);
+}
+
 }  // namespace
