@@ -157,6 +157,9 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
         socket.close(ignored);
         input.clear();
         consumed = 0;
+        // The next connection's stream starts afresh: a command half read from this one, or
+        // the sticky error of a broken stream, must not swallow its first bytes.
+        parser.reset();
         outgoing.clear();
     }
 
