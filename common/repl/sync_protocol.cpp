@@ -18,8 +18,10 @@ constexpr std::size_t eof_mark_size = 40;
 Line take_line(std::string_view bytes) {
     const std::size_t end = bytes.find('\n');
     if (end == std::string_view::npos) {
-        return {.status =
-                    bytes.size() > max_reply_line ? LineStatus::too_long : LineStatus::need_more};
+        Line waiting;
+        waiting.status =
+            bytes.size() > max_reply_line ? LineStatus::too_long : LineStatus::need_more;
+        return waiting;
     }
     std::string_view text = bytes.substr(0, end);
     if (text.ends_with('\r')) text.remove_suffix(1);
