@@ -279,7 +279,15 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
             while (!unread().empty()) {
                 const std::string_view bytes = unread();
                 const resp::ParseResult result = parser.parse(bytes);
-                if (result.status == resp::ParseStatus::need_more) break;
+                if (result.status == resp::ParseStatus::need_more) {
+                    // The no-op input before an unfinished command (an empty line, `*0`) is
+                    // done with: the parser counts the rest of the command from after it.
+                    if (result.consumed > 0) {
+                        owner.applied(bytes.substr(0, result.consumed));
+                        consume(result.consumed);
+                    }
+                    break;
+                }
                 if (result.status == resp::ParseStatus::error) {
                     throw LinkError{"protocol error in the master's stream: " +
                                     std::string{result.message}};

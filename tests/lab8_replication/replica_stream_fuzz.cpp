@@ -148,11 +148,16 @@ std::vector<std::string> replay(std::string_view sent, std::size_t chunk, bool& 
 
     // stream(): each complete command is applied, then its bytes count as applied.
     resp::Parser parser;
+    std::size_t applied = 0;
     for (;;) {
         while (!link.unread().empty()) {
             const resp::ParseResult result = parser.parse(link.unread());
             require(result.consumed <= link.unread().size());
-            if (result.status == resp::ParseStatus::need_more) break;
+            if (result.status == resp::ParseStatus::need_more) {
+                applied += result.consumed;
+                link.consume(result.consumed);
+                break;
+            }
             if (result.status == resp::ParseStatus::error) {
                 events.push_back("error: " + std::string{result.message});
                 return events;
@@ -162,9 +167,14 @@ std::vector<std::string> replay(std::string_view sent, std::size_t chunk, bool& 
             for (const std::string_view argument : result.args)
                 command += " " + std::to_string(argument.size()) + ":" + std::string{argument};
             events.push_back(std::move(command));
+            applied += result.consumed;
             link.consume(result.consumed);
         }
-        if (!link.read_more()) return events;
+        if (!link.read_more()) {
+            // The replication offset the replica reached: the same however the bytes came.
+            events.push_back("applied " + std::to_string(applied) + " bytes");
+            return events;
+        }
     }
 }
 
@@ -180,6 +190,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto pieces = replay(sent, chunk, diskless);
     // REPLICA_STREAM_FUZZ_VERBOSE=1 <binary> <file> shows what the replica read from a file.
     if (std::getenv("REPLICA_STREAM_FUZZ_VERBOSE") != nullptr) {
+        std::fprintf(stderr, "--- in one read:\n");
+        for (const std::string& event : whole)
+            std::fprintf(stderr, "%s\n", event.c_str());
+        std::fprintf(stderr, "--- in reads of %zu bytes:\n", chunk);
         for (const std::string& event : pieces)
             std::fprintf(stderr, "%s\n", event.c_str());
     }

@@ -880,6 +880,38 @@ def test_replica_reads_the_next_connection_afresh(start_node, broken):
         assert info(client, "replication")["master_link_status"] == "up"
 
 
+def test_replica_applies_a_command_split_after_an_empty_line(start_node):
+    """Found by the replica stream's fuzz target: a fake master full-syncs a node, then sends an
+    empty line (which Redis skips, like a keep-alive) and a SET whose last argument arrives in a
+    later read. The node must apply SET b 2; it used to leave the empty line unconsumed while
+    the parser counted the SET from after it, and applied a command shifted by one byte."""
+    node = start_node()
+    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
+        stream = RespStream(connection)
+        start_full_resync(connection, stream, listening_port=12345)
+        empty_snapshot = stream.snapshot()
+
+    client = node.client()
+    with socket.socket() as listener:
+        listener.bind((HOST, 0))
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
+        connection, _ = listener.accept()
+    with connection:
+        connection.settimeout(TIMEOUT)
+        serve_handshake(connection, RespStream(connection))
+        connection.sendall(b"+FULLRESYNC %s 0\r\n" % secrets.token_hex(20).encode())
+        connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+        wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
+        command = encode("SET", "b", "2")
+        connection.sendall(b"\n" + command[:-3])
+        time.sleep(0.3)  # the node reads the first part alone
+        connection.sendall(command[-3:])
+        wait_until(lambda: client.get("b") == "2", what="SET b 2 after the empty line")
+        assert info(client, "replication")["master_link_status"] == "up"
+
+
 def replica_buffer_limit(binary: str, limit: str) -> list[str]:
     """The flag that bounds what a master queues for one replica: ours, or Redis's
     client-output-buffer-limit class `replica` (hard limit only)."""
