@@ -225,7 +225,7 @@ TEST_F(SnapshotTest, EachInvalidFieldIsRefusedByName) {
 // double as out_of_range, not as a parse_error, and the exception escaped the loader: a server
 // that met such a snapshot died in std::terminate instead of refusing the file.
 TEST_F(SnapshotTest, ANumberTooLargeForADoubleIsRefused) {
-    for (const std::string text :
+    for (const std::string& text :
          {std::string{"-9999999999999999999999E9999999999999999999999999999999999"},
           std::string{R"({"format":"redis-course-snapshot","version":1,"keys":0,"entries":[],)"
                       R"("saved_at_ms":1E400})"}}) {

@@ -41,10 +41,11 @@ TEST(ParsePsyncReply, FullResyncGivesTheIdAndTheOffset) {
 }
 
 TEST(ParsePsyncReply, FullResyncWithABadIdOrOffsetIsMalformed) {
-    for (const std::string line :
+    for (const std::string& line :
          {"+FULLRESYNC " + id, "+FULLRESYNC " + id + " ", "+FULLRESYNC " + id + " -1",
           "+FULLRESYNC " + id + " 12x", "+FULLRESYNC " + id + " 99999999999999999999",
-          "+FULLRESYNC abc 0", "+FULLRESYNC " + id + "b 0", std::string{"+FULLRESYNC "}}) {
+          std::string{"+FULLRESYNC abc 0"}, "+FULLRESYNC " + id + "b 0",
+          std::string{"+FULLRESYNC "}}) {
         EXPECT_EQ(repl::parse_psync_reply(line).answer, repl::PsyncAnswer::malformed) << line;
     }
 }
@@ -80,7 +81,7 @@ TEST(ParseSnapshotHeader, AnEofMarkOfFortyBytes) {
 }
 
 TEST(ParseSnapshotHeader, AnythingElseIsMalformed) {
-    for (const std::string line :
+    for (const std::string& line :
          {std::string{"$"}, std::string{"$-1"}, std::string{"$01"}, std::string{"$1x"},
           std::string{"175"}, std::string{"+OK"}, std::string{"$EOF:"}, "$EOF:" + mark + "x",
           "$EOF:" + mark.substr(1), std::string{"x"}}) {
