@@ -70,8 +70,9 @@ inline std::vector<PlainEntry> dataset(const store::Keyspace& keyspace) {
     return entries;
 }
 
-/// A directory of this process's own, made once and removed when the process exits. On
-/// /dev/shm when there is one, so that the fsyncs of the code under test cost nothing.
+/// A directory of this process's own, made once and removed when the process exits (a crash,
+/// which libFuzzer ends with _Exit, leaves it behind). On /dev/shm when there is one, so that
+/// the fsyncs of the code under test cost nothing.
 inline const std::filesystem::path& scratch_directory() {
     static const std::filesystem::path directory = [] {
         std::error_code error;
