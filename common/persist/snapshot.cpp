@@ -41,6 +41,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A value as an error message shows it: scalars as JSON, an array or object by its type alone.
+// dump() recurses once per level of nesting, and a corrupt file can nest arrays a million levels
+// deep (the parser itself does not recurse), which would overflow the stack.
+std::string describe(const Json& value) {
+    if (value.is_structured()) return "an " + std::string{value.type_name()};
+    return value.dump();
+}
+
 const Json& require(const Json& object, const char* field, const std::string& where) {
     const auto position = object.find(field);
     if (position == object.end()) throw Invalid{where + ": missing field \"" + field + "\""};
@@ -109,12 +117,12 @@ const Json& entries_of(const Json& document) {
     if (!document.is_object()) throw Invalid{"expected a JSON object at the top level"};
     const Json& format = require(document, "format", "snapshot");
     if (format != snapshot_format_name) {
-        throw Invalid{"not a snapshot of this course (\"format\" is " + format.dump() +
+        throw Invalid{"not a snapshot of this course (\"format\" is " + describe(format) +
                       ", expected \"" + std::string{snapshot_format_name} + "\")"};
     }
     const Json& version = require(document, "version", "snapshot");
     if (!version.is_number_integer() || version.get<std::int64_t>() != snapshot_version) {
-        throw Invalid{"unsupported snapshot version " + version.dump() +
+        throw Invalid{"unsupported snapshot version " + describe(version) +
                       " (this build reads version " + std::to_string(snapshot_version) + ")"};
     }
     const Json& entries = require(document, "entries", "snapshot");
@@ -152,6 +160,12 @@ SnapshotEntry entry_from_json(const Json& item, const std::string& where) {
             std::chrono::milliseconds{unix_ms_from_json(*deadline, where + ".expires_at_ms")}};
     }
     return result;
+}
+
+// nlohmann's message without its "[json.exception.out_of_range.406] " prefix.
+std::string without_exception_id(const std::string& what) {
+    const auto end = what.starts_with('[') ? what.find("] ") : std::string::npos;
+    return end == std::string::npos ? what : what.substr(end + 2);
 }
 
 // "invalid JSON at byte 5000 (line 34, column 28): syntax error while parsing value - ...".
@@ -219,6 +233,9 @@ ParsedSnapshot parse_snapshot(std::string_view text, std::string_view name, stor
         document = Json::parse(text);
     } catch (const Json::parse_error& error) {
         throw PersistError{prefix + describe_syntax_error(error)};
+    } catch (const Json::exception& error) {
+        // A number too large for a double ("1E400") is not a parse_error but an out_of_range.
+        throw PersistError{prefix + "invalid JSON: " + without_exception_id(error.what())};
     }
     try {
         ParsedSnapshot result;
@@ -226,7 +243,7 @@ ParsedSnapshot parse_snapshot(std::string_view text, std::string_view name, stor
         // The number in "keys" must match, which catches entries lost by a careless edit.
         const Json& count = require(document, "keys", "snapshot");
         if (!count.is_number_unsigned() || count.get<std::size_t>() != entries.size()) {
-            throw Invalid{"\"keys\" is " + count.dump() + " but \"entries\" holds " +
+            throw Invalid{"\"keys\" is " + describe(count) + " but \"entries\" holds " +
                           std::to_string(entries.size())};
         }
         std::unordered_map<std::string, std::size_t> seen;  // key -> index, to refuse repeats

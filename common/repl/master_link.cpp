@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "async/event_loop_server.hpp"
-#include "cmd/numbers.hpp"
 #include "net/socket.hpp"
 #include "persist/file_io.hpp"
 #include "repl/replication.hpp"
+#include "repl/sync_protocol.hpp"
 #include "resp/parser.hpp"
 #include "resp/writer.hpp"
 #include "server/settings.hpp"
@@ -157,8 +157,8 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
         socket.close(ignored);
         input.clear();
         consumed = 0;
-        // The parser may be inside a command the broken link cut; the next connection's stream
-        // starts at a command of its own (the first byte not applied, or a new snapshot's).
+        // The next connection's stream starts afresh: a command half read from this one, or
+        // the sticky error of a broken stream, must not swallow its first bytes.
         parser.reset();
         outgoing.clear();
     }
@@ -207,15 +207,21 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
         // does while it waits to start the snapshot), then its answer.
         while (reply.empty())
             reply = co_await read_line();
-        if (starts_with(reply, "+FULLRESYNC ")) {
-            co_await full_sync(reply);
-        } else if (starts_with(reply, "+CONTINUE")) {
-            const std::string_view rest = std::string_view{reply}.substr(9);
-            const std::string id{rest.empty() ? std::string_view{} : rest.substr(1)};
-            owner.continue_sync(id.empty() ? server.state().replication_id : id);
-            log_notice("MASTER <-> REPLICA sync: master accepted a partial resynchronization");
-        } else {
-            throw LinkError{"the master refused PSYNC: " + reply};
+        const PsyncReply answer = parse_psync_reply(reply);
+        switch (answer.answer) {
+            case PsyncAnswer::full_resync:
+                co_await full_sync(answer);
+                break;
+            case PsyncAnswer::partial: {
+                const std::string& id = answer.replication_id;
+                owner.continue_sync(id.empty() ? server.state().replication_id : id);
+                log_notice("MASTER <-> REPLICA sync: master accepted a partial resynchronization");
+                break;
+            }
+            case PsyncAnswer::malformed:
+                throw LinkError{"malformed reply to PSYNC: " + reply};
+            case PsyncAnswer::refused:
+                throw LinkError{"the master refused PSYNC: " + reply};
         }
 
         state = LinkState::connected;
@@ -228,52 +234,40 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // +FULLRESYNC <id> <offset>, then `$<length>\r\n` and that many bytes of snapshot.
-    asio::awaitable<void> full_sync(const std::string& reply) {
-        const std::string_view words = std::string_view{reply}.substr(12);
-        const std::size_t space = words.find(' ');
-        const auto offset = space == std::string_view::npos
-                                ? std::nullopt
-                                : cmd::parse_integer(words.substr(space + 1));
-        if (space != 40 || !offset || *offset < 0) {
-            throw LinkError{"malformed reply to PSYNC: " + reply};
-        }
-        const std::string id{words.substr(0, space)};
+    asio::awaitable<void> full_sync(const PsyncReply& reply) {
+        const std::string& id = reply.replication_id;
+        const std::uint64_t offset = reply.offset;
         state = LinkState::sync;
-        log_notice("full resync from master: " + id + ":" + std::to_string(*offset));
+        log_notice("full resync from master: " + id + ":" + std::to_string(offset));
 
         // Empty lines before the length are the master's keep-alives while it prepares.
         std::string header;
         do {
             header = co_await read_line();
         } while (header.empty());
+        const SnapshotHeader framing = parse_snapshot_header(header);
         std::size_t size = 0;
-        if (starts_with(header, "$EOF:")) {
-            // Diskless: no length; the snapshot ends with the 40 random bytes given here.
-            const std::string mark = header.substr(5);
-            if (mark.size() != 40)
-                throw LinkError{"bad snapshot header from the master: " + header};
-            // Redis sends nothing after the mark until the replica's first ACK, so the mark
-            // ends what has been read once it has all arrived.
-            while (unread().size() < mark.size() ||
-                   unread().substr(unread().size() - mark.size()) != mark) {
-                co_await read_more();
+        switch (framing.framing) {
+            case SnapshotFraming::eof_mark: {
+                // Diskless: no length; the snapshot ends with the 40 random bytes given here.
+                std::optional<std::size_t> found;
+                while (!(found = eof_snapshot_size(unread(), framing.mark)))
+                    co_await read_more();
+                size = *found;
+                owner.load_full_sync(id, offset, unread().substr(0, size));
+                consume(size + framing.mark.size());
+                break;
             }
-            size = unread().size() - mark.size();
-            owner.load_full_sync(id, static_cast<std::uint64_t>(*offset), unread().substr(0, size));
-            consume(size + mark.size());
-        } else {
-            const auto length = header[0] == '$'
-                                    ? cmd::parse_integer(std::string_view{header}.substr(1))
-                                    : std::nullopt;
-            if (!length || *length < 0) {
+            case SnapshotFraming::length:
+                size = framing.length;
+                while (unread().size() < size)
+                    co_await read_more();
+                // No CRLF after the payload: the stream's first command follows at once.
+                owner.load_full_sync(id, offset, unread().substr(0, size));
+                consume(size);
+                break;
+            case SnapshotFraming::malformed:
                 throw LinkError{"bad snapshot header from the master: " + header};
-            }
-            size = static_cast<std::size_t>(*length);
-            while (unread().size() < size)
-                co_await read_more();
-            // No CRLF after the payload: the stream's first command follows at once.
-            owner.load_full_sync(id, static_cast<std::uint64_t>(*offset), unread().substr(0, size));
-            consume(size);
         }
         log_notice("MASTER <-> REPLICA sync: loaded " + std::to_string(size) +
                    " bytes of snapshot; finished with success");
@@ -285,7 +279,15 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
             while (!unread().empty()) {
                 const std::string_view bytes = unread();
                 const resp::ParseResult result = parser.parse(bytes);
-                if (result.status == resp::ParseStatus::need_more) break;
+                if (result.status == resp::ParseStatus::need_more) {
+                    // The no-op input before an unfinished command (an empty line, `*0`) is
+                    // done with: the parser counts the rest of the command from after it.
+                    if (result.consumed > 0) {
+                        owner.applied(bytes.substr(0, result.consumed));
+                        consume(result.consumed);
+                    }
+                    break;
+                }
                 if (result.status == resp::ParseStatus::error) {
                     throw LinkError{"protocol error in the master's stream: " +
                                     std::string{result.message}};
@@ -324,16 +326,14 @@ struct MasterLink::Impl : std::enable_shared_from_this<Impl> {
 
     asio::awaitable<std::string> read_line() {
         for (;;) {
-            const std::string_view bytes = unread();
-            // A lone "\n" is a keep-alive line; everything else ends with "\r\n".
-            const std::size_t end = bytes.find('\n');
-            if (end != std::string_view::npos) {
-                std::string line{bytes.substr(0, end)};
-                if (!line.empty() && line.back() == '\r') line.pop_back();
-                consume(end + 1);
-                co_return line;
+            const Line line = take_line(unread());
+            if (line.status == LineStatus::complete) {
+                std::string text{line.text};
+                consume(line.consumed);
+                co_return text;
             }
-            if (bytes.size() > 64 * 1024) throw LinkError{"the master sent an endless line"};
+            if (line.status == LineStatus::too_long)
+                throw LinkError{"the master sent an endless line"};
             co_await read_more();
         }
     }

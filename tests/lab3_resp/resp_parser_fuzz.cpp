@@ -1,9 +1,12 @@
-// libFuzzer target for resp::Parser: random bytes must never crash it, hang it, or break its
-// contract (consumed within the input, views inside the buffer, the same commands however the
-// bytes are split, encode-then-parse gives the arguments back). Introduced in lab 3.
+// libFuzzer target for resp::Parser, multibulk and inline requests: random bytes must never
+// crash it, hang it, or break its contract (consumed within the input, views inside the buffer,
+// no argument past the limits, the same commands however the bytes are split, encode-then-parse
+// gives the arguments back). Introduced in lab 3.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +49,7 @@ void check_round_trip(std::span<const std::string_view> args) {
 
 // Parses `buffer` from `transcript.offset` until it needs more or fails, checking every result.
 void run(resp::Parser& parser, std::string_view buffer, Transcript& transcript) {
+    const resp::Limits& limits = parser.limits();
     for (;;) {
         const resp::ParseResult result = parser.parse(buffer, transcript.offset);
         require(result.consumed <= buffer.size() - transcript.offset);
@@ -61,13 +65,49 @@ void run(resp::Parser& parser, std::string_view buffer, Transcript& transcript) 
         require(result.consumed > 0);
         std::vector<std::string> command;
         for (const std::string_view argument : result.args) {
-            // Array arguments are views of the input; inline ones may be decoded copies.
-            if (result.framing == resp::Framing::multibulk) require(inside(argument, buffer));
+            // Array arguments are views of the input; inline ones may be decoded copies, never
+            // longer than their line. Neither kind gets past the limits.
+            if (result.framing == resp::Framing::multibulk) {
+                require(inside(argument, buffer));
+                require(std::ssize(argument) <= limits.max_bulk_length);
+            } else {
+                require(limits.inline_commands == resp::InlineCommands::accept);
+                require(argument.size() <= limits.max_inline_size);
+            }
             command.emplace_back(argument);
         }
         check_round_trip(result.args);
         transcript.commands.push_back(std::move(command));
     }
+}
+
+// Feeds `input` to a new parser in pieces that end at `ends` (ascending, the last one the
+// input's size), the caller dropping the consumed prefix after each, as a server does.
+Transcript in_pieces(const resp::Limits& limits, std::string_view input,
+                     const std::vector<std::size_t>& ends) {
+    resp::Parser parser{limits};
+    Transcript transcript;
+    std::string buffer;
+    std::size_t dropped = 0;  // bytes erased from the front of `buffer` so far
+    std::size_t delivered = 0;
+    for (const std::size_t end : ends) {
+        buffer.append(input.substr(delivered, end - delivered));
+        delivered = end;
+        run(parser, buffer, transcript);
+        if (transcript.last == resp::ParseStatus::error) break;
+        buffer.erase(0, transcript.offset);
+        dropped += transcript.offset;
+        transcript.offset = 0;
+    }
+    transcript.offset += dropped;
+    return transcript;
+}
+
+void same_ending(const Transcript& whole, const Transcript& pieces) {
+    require(pieces.commands == whole.commands);
+    require(pieces.last == whole.last);
+    require(pieces.message == whole.message);
+    require(pieces.offset == whole.offset);
 }
 
 }  // namespace
@@ -91,25 +131,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Transcript whole;
     run(whole_parser, input, whole);
 
-    // In two pieces, the caller dropping the consumed prefix in between, as a server does.
-    resp::Parser split_parser{limits};
-    Transcript pieces;
-    std::string buffer = input.substr(0, split);
-    run(split_parser, buffer, pieces);
-    if (pieces.last != resp::ParseStatus::error) {
-        const std::size_t dropped = pieces.offset;
-        buffer.erase(0, dropped);
-        buffer += input.substr(split);
-        pieces.offset = 0;
-        run(split_parser, buffer, pieces);
-        pieces.offset += dropped;
-    }
-
-    // However the bytes arrive, the same commands and the same ending.
-    require(pieces.commands == whole.commands);
-    require(pieces.last == whole.last);
-    require(pieces.message == whole.message);
-    require(pieces.offset == whole.offset);
+    // However the bytes arrive, the same commands and the same ending: in two pieces, and in
+    // pieces of a few bytes (at most 256 calls, so long inputs stay fast).
+    same_ending(whole, in_pieces(limits, input, {split, input.size()}));
+    const std::size_t step = std::max<std::size_t>(1 + (control >> 4), input.size() / 256);
+    std::vector<std::size_t> ends;
+    for (std::size_t end = step; end < input.size() + step; end += step)
+        ends.push_back(std::min(end, input.size()));
+    same_ending(whole, in_pieces(limits, input, ends));
 
     (void)resp::describe_reply(input);
     return 0;

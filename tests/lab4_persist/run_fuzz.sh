@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the `fuzz` preset (clang, libFuzzer, ASan, UBSan) in its own directory and fuzzes lab 4's
 # RDB reader for a bounded time, seeded with the files redis-server wrote (data/*.rdb).
-# Introduced in lab 4; ctest runs it under the labels lab4;fuzz.
+# Introduced in lab 4. ctest builds every fuzz target once (fuzz.build) and fuzzes this one as
+# fuzz.rdb_parser (tests/fuzz/CMakeLists.txt).
 #   usage: tests/lab4_persist/run_fuzz.sh [source-dir] [build-dir] [seconds]
 # Exits 77 (ctest's "skipped") when clang or its libFuzzer runtime is not installed.
 set -euo pipefail

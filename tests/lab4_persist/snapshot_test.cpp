@@ -221,6 +221,45 @@ TEST_F(SnapshotTest, EachInvalidFieldIsRefusedByName) {
     }
 }
 
+// Found by the fuzz target (snapshot_loader_fuzz): nlohmann reports a number too large for a
+// double as out_of_range, not as a parse_error, and the exception escaped the loader: a server
+// that met such a snapshot died in std::terminate instead of refusing the file.
+TEST_F(SnapshotTest, ANumberTooLargeForADoubleIsRefused) {
+    for (const std::string& text :
+         {std::string{"-9999999999999999999999E9999999999999999999999999999999999"},
+          std::string{R"({"format":"redis-course-snapshot","version":1,"keys":0,"entries":[],)"
+                      R"("saved_at_ms":1E400})"}}) {
+        const std::string error = load_error(text);
+        EXPECT_EQ(error.rfind(path.string() + ": invalid JSON: number overflow parsing '", 0), 0u)
+            << error;
+    }
+}
+
+// Found by the fuzz target (snapshot_loader_fuzz): the message quoted the bad field with dump(),
+// which recurses once per level of nesting, so a file nesting arrays 200,000 levels deep in
+// "format", "version" or "keys" overflowed the stack instead of being refused.
+TEST_F(SnapshotTest, DeeplyNestedFieldsAreRefusedWithoutQuotingThem) {
+    const std::size_t depth = 200'000;
+    const std::string nested = std::string(depth, '[') + std::string(depth, ']');
+    const std::string head = R"({"format":"redis-course-snapshot","version":1,)";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {R"({"format":)" + nested + "}", "(\"format\" is an array, expected"},
+        {R"({"format":"redis-course-snapshot","version":)" + nested + "}",
+         "unsupported snapshot version an array (this build"},
+        {head + R"("entries":[],"keys":)" + nested + "}", "\"keys\" is an array but"},
+        {head + R"("keys":0,"entries":[],"saved_at_ms":)" + nested + "}", ""},
+    };
+    for (const auto& [text, expected] : cases) {
+        const std::string error = load_error(text);
+        if (expected.empty()) {
+            EXPECT_EQ(error, "") << "an unknown field may nest as deep as it likes";
+            continue;
+        }
+        EXPECT_EQ(error.rfind(path.string() + ": ", 0), 0u) << error.substr(0, 200);
+        EXPECT_NE(error.find(expected), std::string::npos) << error.substr(0, 200);
+    }
+}
+
 TEST_F(SnapshotTest, DuplicateKeysAreRefused) {
     const std::string text =
         R"({"format":"redis-course-snapshot","version":1,"keys":2,"entries":[)"

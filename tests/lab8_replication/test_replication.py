@@ -818,6 +818,100 @@ def test_replica_side_of_the_handshake_and_getack(start_node):
         assert info(client, "replication")["master_replid"] == replid
 
 
+def serve_handshake(connection: socket.socket, stream: RespStream) -> list[bytes]:
+    """Plays a fake master's side of a node's handshake up to its PSYNC, which it returns."""
+    assert [part.upper() for part in stream.command()] == [b"PING"]
+    connection.sendall(b"+PONG\r\n")
+    while (command := stream.command())[0].upper() == b"REPLCONF":
+        connection.sendall(b"+OK\r\n")
+    assert command[0].upper() == b"PSYNC" and len(command) == 3, command
+    return command
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # The link breaks in the middle of a command: the value of this SET never comes.
+        b"*3\r\n$3\r\nSET\r\n$4\r\nlost",
+        # The master's stream breaks the protocol: the replica closes the link.
+        b"*1\r\n$-3\r\n",
+    ],
+    ids=["half_a_command", "protocol_error"],
+)
+def test_replica_reads_the_next_connection_afresh(start_node, broken):
+    """A fake master full-syncs a node, sends `broken`, and the link goes down. The node
+    reconnects at once and asks to continue (Redis, after a protocol error, to start over); the
+    fake master agrees and sends SET b 2, which the node applies: nothing of the broken
+    connection's stream is left to swallow the new one's first bytes, or to refuse it."""
+    node = start_node()
+    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
+        stream = RespStream(connection)
+        start_full_resync(connection, stream, listening_port=12345)
+        empty_snapshot = stream.snapshot()
+
+    client = node.client()
+    replid = secrets.token_hex(20)
+    with socket.socket() as listener:
+        listener.bind((HOST, 0))
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(TIMEOUT)
+            serve_handshake(connection, RespStream(connection))
+            connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
+            connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+            wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
+            connection.sendall(broken)
+        connection, _ = listener.accept()  # the node is back at once
+    with connection:
+        connection.settimeout(TIMEOUT)
+        psync = serve_handshake(connection, RespStream(connection))
+        if psync[1] == b"?":
+            # Redis keeps no history of a master that broke the protocol: it starts over.
+            connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
+            connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+        else:
+            assert psync[1:] == [replid.encode(), b"1"]
+            connection.sendall(b"+CONTINUE\r\n")
+        connection.sendall(encode("SET", "b", "2"))
+        wait_until(lambda: client.get("b") == "2", what="SET b 2 from the second connection")
+        assert info(client, "replication")["master_link_status"] == "up"
+
+
+def test_replica_applies_a_command_split_after_an_empty_line(start_node):
+    """Found by the replica stream's fuzz target: a fake master full-syncs a node, then sends an
+    empty line (which Redis skips, like a keep-alive) and a SET whose last argument arrives in a
+    later read. The node must apply SET b 2; it used to leave the empty line unconsumed while
+    the parser counted the SET from after it, and applied a command shifted by one byte."""
+    node = start_node()
+    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
+        stream = RespStream(connection)
+        start_full_resync(connection, stream, listening_port=12345)
+        empty_snapshot = stream.snapshot()
+
+    client = node.client()
+    with socket.socket() as listener:
+        listener.bind((HOST, 0))
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
+        connection, _ = listener.accept()
+    with connection:
+        connection.settimeout(TIMEOUT)
+        serve_handshake(connection, RespStream(connection))
+        connection.sendall(b"+FULLRESYNC %s 0\r\n" % secrets.token_hex(20).encode())
+        connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+        wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
+        command = encode("SET", "b", "2")
+        connection.sendall(b"\n" + command[:-3])
+        time.sleep(0.3)  # the node reads the first part alone
+        connection.sendall(command[-3:])
+        wait_until(lambda: client.get("b") == "2", what="SET b 2 after the empty line")
+        assert info(client, "replication")["master_link_status"] == "up"
+
+
 def replica_buffer_limit(binary: str, limit: str) -> list[str]:
     """The flag that bounds what a master queues for one replica: ours, or Redis's
     client-output-buffer-limit class `replica` (hard limit only)."""
