@@ -15,6 +15,7 @@
 #include <iterator>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -125,7 +126,16 @@ int BlockingServer::run() {
 }
 
 void BlockingServer::accept_client() {
-    std::optional<net::Socket> socket = listener_->accept();
+    std::optional<net::Socket> socket;
+    try {
+        socket = listener_->accept();
+    } catch (const std::system_error& failure) {
+        // Out of descriptors (EMFILE, ENFILE): the server goes on, as Redis's accept handler
+        // does, and waits a little, since the listener stays readable until some close.
+        log_.warning(std::string{"accepting a client: "} + failure.what());
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        return;
+    }
     if (!socket) return;
     std::size_t max_clients = 0;
     cmd::Session session;
