@@ -9,7 +9,7 @@
 #
 # Usage: soak_test.sh BIN_DIR SERVER CONNECTIONS SECONDS [soak flags...]
 # CHECK_RSS=0 skips the memory bound (the sanitizer builds, whose allocator keeps freed memory
-# in quarantine).
+# in quarantine); SOAK names another redis-course-soak (default BIN_DIR/redis-course-soak).
 set -euo pipefail
 bin=$1 server=$2 connections=$3 seconds=$4
 shift 4
@@ -35,7 +35,7 @@ for _ in $(seq 500); do
 done
 
 status=0
-"$bin/redis-course-soak" --port "$port" --pid "$pid" -c "$connections" --duration "$seconds" \
+"${SOAK:-$bin/redis-course-soak}" --port "$port" --pid "$pid" -c "$connections" --duration "$seconds" \
     --warmup "$(awk -v s="$seconds" 'BEGIN { print s / 4 }')" --quiet --json "$@" \
     >"$work/soak.json" || status=$?
 cat "$work/soak.json"
