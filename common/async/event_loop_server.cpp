@@ -2,6 +2,8 @@
 // layer asks of the server (cmd::ServerControl). Introduced in lab 7.
 #include "async/event_loop_server.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -107,6 +109,14 @@ std::uint16_t EventLoopServer::port() const {
 }
 
 namespace {
+
+// Whether the peer of `fd` has closed or reset the connection, asked without waiting (as the
+// blocking server asks it before serving a parked client).
+bool hung_up(int fd) {
+    pollfd probe{fd, POLLRDHUP, 0};
+    return fd >= 0 && ::poll(&probe, 1, 0) == 1 &&
+           (probe.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
 
 // Accepts clients until the acceptor closes.
 asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor,
@@ -318,6 +328,13 @@ void EventLoopServer::unblock_all_clients() {
 
 void EventLoopServer::serve_blocked_clients() {
     blocked_.serve(state_.db, [this](Client& client) {
+        if (hung_up(client.session.fd)) {
+            // Gone, and its coroutine not resumed yet to see it: the hang-up and this push can
+            // come in one batch of events, and the parked coroutine resumes one hop later (its
+            // timer's cancellation is queued first). Not served; kill() ends it.
+            client.kill();
+            return false;
+        }
         if (dispatcher_.retry_blocked(client.session, client.output) != cmd::Outcome::replied) {
             return false;
         }

@@ -15,6 +15,7 @@
 #include <iterator>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,14 @@ const std::string protected_mode_denied =
 // expired, so on a keyspace with few expired keys it costs microseconds, however many keys
 // there are; only a backlog of expired keys makes it use the whole share.
 constexpr int active_expire_time_percent = 25;
+
+// Whether the peer of `fd` has closed or reset the connection: a client gone, even with its
+// last bytes still unread. Asked without waiting.
+bool hung_up(int fd) {
+    pollfd probe{fd, POLLRDHUP, 0};
+    return fd >= 0 && ::poll(&probe, 1, 0) == 1 &&
+           (probe.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
 
 }  // namespace
 
@@ -121,7 +130,16 @@ int BlockingServer::run() {
 }
 
 void BlockingServer::accept_client() {
-    std::optional<net::Socket> socket = listener_->accept();
+    std::optional<net::Socket> socket;
+    try {
+        socket = listener_->accept();
+    } catch (const std::system_error& failure) {
+        // Out of descriptors (EMFILE, ENFILE): the server goes on, as Redis's accept handler
+        // does, and waits a little, since the listener stays readable until some close.
+        log_.warning(std::string{"accepting a client: "} + failure.what());
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        return;
+    }
     if (!socket) return;
     std::size_t max_clients = 0;
     bool refused = false;
@@ -222,9 +240,9 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out,
     // condition variable's clock arithmetic; the loop waits again.
     constexpr auto longest_wait = std::chrono::hours{1};
     for (;;) {
-        // A client that disconnects while blocked is noticed here, at its next wake-up (a
-        // served element then goes to a closed socket, as the send fails): acceptable for
-        // a thread-per-client server that does not read while blocked.
+        // A client that disconnects while blocked is noticed at its next wake-up: at its
+        // deadline, or when a push finds it gone (serve_blocked_clients() asks the kernel
+        // before serving it, and sets close_after_reply).
         if (client.served || stopping_ || session.close_after_reply || !session.blocked) break;
         const auto deadline = session.blocked->deadline;
         if (!deadline) {
@@ -251,16 +269,25 @@ void BlockingServer::wait_while_blocked(cmd::Session& session, std::string& out,
 }
 
 void BlockingServer::serve_blocked_clients() {
-    bool served_any = false;
+    bool wake_threads = false;
     blocked_.serve(state_.db, [&](BlockedClient& client) {
+        if (hung_up(client.session->fd)) {
+            // Its thread sleeps on the condition variable and does not read the socket, so
+            // the kernel is asked here, before an element goes to a client that left (Redis's
+            // event loop sees the hang-up and unblocks it first). Woken, the thread drops the
+            // block and closes; the element stays for the next waiter.
+            client.session->close_after_reply = true;
+            wake_threads = true;
+            return false;
+        }
         if (dispatcher_.retry_blocked(*client.session, *client.out) != cmd::Outcome::replied) {
             return false;
         }
         client.served = true;
-        served_any = true;
+        wake_threads = true;
         return true;
     });
-    if (served_any) blocked_wakeup_.notify_all();
+    if (wake_threads) blocked_wakeup_.notify_all();
 }
 
 void BlockingServer::count_traffic(std::size_t bytes_in, std::size_t bytes_out) {

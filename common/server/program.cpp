@@ -1,7 +1,10 @@
 // run_program(): the main() of labs 5, 6 and 7, once. Introduced in lab 5.
 #include "server/program.hpp"
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -19,6 +22,32 @@ namespace {
 // A CLI11 check for a memory size such as `64mb`.
 std::string check_memory(const std::string& text) {
     return cmd::parse_memory(text) ? std::string{} : "not a memory size: " + text;
+}
+
+// Descriptors a server keeps for itself beyond its clients: listener, files, pipes (Redis's
+// CONFIG_MIN_RESERVED_FDS).
+constexpr int reserved_descriptors = 32;
+
+// Redis's adjustOpenFilesLimit(): each client is a descriptor, and the soft limit is often 1024,
+// so raise it to maxclients + 32, up to the hard limit. If even that is too low, lower
+// maxclients to fit, with a warning: a refused client ("max number of clients reached") is
+// better than accept() failing with EMFILE.
+void fit_open_files_limit(cmd::Config& config, Logger& log) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    const auto wanted = static_cast<rlim_t>(config.maxclients) + reserved_descriptors;
+    if (limit.rlim_cur >= wanted) return;
+    const rlim_t old_limit = limit.rlim_cur;
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = old_limit;
+    if (limit.rlim_cur >= wanted) return;
+    const auto fitting =
+        std::max<rlim_t>(limit.rlim_cur, reserved_descriptors + 1) - reserved_descriptors;
+    log.warning("maxclients " + std::to_string(config.maxclients) + " needs " +
+                std::to_string(wanted) + " open files, and the limit is " +
+                std::to_string(limit.rlim_cur) + " (ulimit -n): maxclients lowered to " +
+                std::to_string(fitting));
+    config.maxclients = static_cast<int>(fitting);
 }
 
 }  // namespace
@@ -71,6 +100,7 @@ int run_program(Program program, int argc, char** argv) {
     }
 
     Logger log{program.name};
+    fit_open_files_limit(config, log);
     net::install_stop_handlers();
     try {
         const auto server =

@@ -284,3 +284,33 @@ TEST(Lab5Server, ExpiresKeysNobodyReadsInTheBackground) {
 }
 
 }  // namespace
+
+// Found by the soak (docs/reliability.md): started with the common soft limit of 1,024 open
+// files, the server died at the 1,021st client ("accept: Too many open files"). Like Redis it
+// now raises its soft limit to maxclients + 32, as far as the hard limit allows.
+support::ServerProcess start_with_open_files(const TempDir& dir, const std::string& limits) {
+    std::vector<std::string> arguments{"--nofile=" + limits, "--", lab5_test::lab5_binary()};
+    for (const std::string& argument : lab5_test::server_arguments(dir, {}))
+        arguments.push_back(argument);
+    return support::ServerProcess::start("/usr/bin/prlimit", arguments);
+}
+
+TEST(Lab5Server, RaisesItsOpenFilesLimitForItsClients) {
+    TempDir dir;
+    auto server = start_with_open_files(dir, "64:4096");
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 100; ++i) {
+        clients.push_back(std::make_unique<TestClient>(server.port()));
+        clients.back()->send("PING\r\n");
+        ASSERT_EQ(clients.back()->read_exact(7), "+PONG\r\n") << "client " << i;
+    }
+}
+
+TEST(Lab5Server, LowersMaxclientsToFitAHardOpenFilesLimit) {
+    TempDir dir;
+    auto server = start_with_open_files(dir, "64:64");
+    TestClient client{server.port()};
+    client.send(command({"CONFIG", "GET", "maxclients"}));
+    const std::string expected = "*2\r\n$10\r\nmaxclients\r\n$2\r\n32\r\n";
+    EXPECT_EQ(client.read_exact(expected.size()), expected);
+}

@@ -118,6 +118,23 @@ TEST(Lab6Server, BlockedPopIsServedByAnotherClientsPush) {
     EXPECT_EQ(waiter.read_exact(4), ":0\r\n");
 }
 
+// Found by the soak (docs/reliability.md): a client that left while parked in BLPOP was still
+// served, and the element went to its closed socket. The push must find it gone.
+TEST(Lab6Server, APushDoesNotServeAClientThatLeftWhileBlocked) {
+    support::TempDir dir;
+    auto server = start_lab6(dir);
+    TestClient pusher{server.port()};
+    {
+        TestClient waiter{server.port()};
+        waiter.send("BLPOP q 0\r\n");
+        ASSERT_TRUE(wait_for_blocked(pusher, "blpop", 1));
+        waiter.close();
+    }
+    pusher.send("RPUSH q x\r\nLPOP q\r\n");
+    const std::string expected = ":1\r\n$1\r\nx\r\n";
+    EXPECT_EQ(pusher.read_exact(expected.size()), expected);
+}
+
 TEST(Lab6Server, BlockedClientsAreServedInArrivalOrder) {
     support::TempDir dir;
     auto server = start_lab6(dir);

@@ -177,6 +177,27 @@ TEST(Lab7Server, AParkedClientThatDisconnectsIsNeverServed) {
     EXPECT_EQ(cli(server, {"LRANGE", "jobs", "0", "-1"}), "precious\n");
 }
 
+// Found by the soak (docs/reliability.md): when a parked client's hang-up and another client's
+// push came in one batch of events (the loop busy), the push was run first and served the client
+// that had left. Here the batch is made by stopping the server while both happen.
+TEST(Lab7Server, APushInTheSameBatchAsTheHangUpDoesNotServeTheClientThatLeft) {
+    support::TempDir dir;
+    auto server = start_lab7(dir);
+    TestClient pusher{server.port()};
+    pusher.send("PING\r\n");  // connected and waiting for input
+    ASSERT_EQ(pusher.read_exact(7), "+PONG\r\n");
+    {
+        TestClient leaving{server.port()};
+        leaving.send("BLPOP jobs 0\r\n");
+        ASSERT_TRUE(wait_for_field(server, "blocked_clients", 1));
+        ASSERT_EQ(::kill(server.pid(), SIGSTOP), 0);  // the loop sees nothing meanwhile
+    }                                                 // hangs up
+    pusher.send("RPUSH jobs precious\r\nLPOP jobs\r\n");
+    ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
+    const std::string expected = ":1\r\n$8\r\nprecious\r\n";
+    EXPECT_EQ(pusher.read_exact(expected.size()), expected);
+}
+
 TEST(Lab7Server, AParkedClientKeepsItsPipelinedCommandsForAfterItIsServed) {
     support::TempDir dir;
     auto server = start_lab7(dir);
