@@ -2,8 +2,10 @@
 // all integers in canonical form as an intset (type 11), byte for byte as redis-server does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "persist/rdb.hpp"
@@ -63,8 +65,9 @@ TEST_F(RdbIntset, WritesWhatRedisServerWritesForSaddOneTwo) {
 TEST_F(RdbIntset, ChoosesTheNarrowestWidthAndSortsAsNumbers) {
     add_set("s", {"5", "-70000", "10"});
     // -70000 needs 4 bytes; sorted as numbers, not as text ("-70000" < "10" < "5").
-    EXPECT_EQ(record(), "\x0b\x01s\x18\x04\x00\x00\x00\x03\x00\x00\x00"
-                        "\x90\xee\xfe\xff\x05\x00\x00\x00\x0a\x00\x00\x00"s);
+    EXPECT_EQ(record(),
+              "\x0b\x01s\x14\x04\x00\x00\x00\x03\x00\x00\x00"
+              "\x90\xee\xfe\xff\x05\x00\x00\x00\x0a\x00\x00\x00"s);
     EXPECT_EQ(reloaded("s"), (std::vector<std::string>{"-70000", "10", "5"}));
 
     keyspace.clear();
