@@ -121,7 +121,14 @@ int BlockingServer::run() {
         clients_.reap();
     }
 
-    // Nothing runs any more (stopping_ is set): stop the cron, close every client, join.
+    // Nothing runs any more (stopping_ is set): free the port first, as Redis closes its
+    // listening sockets before anything else, then stop the cron, close every client, join.
+    {
+        const std::lock_guard guard{listener_mutex_};
+        listener_.reset();
+        listener_closed_ = true;
+    }
+    listener_closed_cv_.notify_all();
     cron_.reset();
     clients_.close_all();
     clients_.join_all();
@@ -354,6 +361,12 @@ bool BlockingServer::request_shutdown(cmd::ShutdownMode mode) {
     blocked_wakeup_.notify_all();  // blocked clients drop their block and close
     shutdown_requested_.store(true);
     wake_accept_loop();
+    // The client that sent SHUTDOWN sees its connection close only once the port is free, so
+    // whoever starts the next server right after (a script, a test) can bind it. Bounded, in case
+    // the accept loop is itself waiting for something this thread holds.
+    std::unique_lock lock{listener_mutex_};
+    listener_closed_cv_.wait_for(lock, std::chrono::seconds{1},
+                                 [this] { return listener_closed_; });
     return true;
 }
 
