@@ -1,8 +1,8 @@
 # The two commands of the README, over CMake and ctest:
 #   make run    install what is missing, build, start the most complete server on 127.0.0.1:6379
 #   make test   install what is missing, build, run every test (ends with ctest's summary)
-# Other targets: make build, make deps, make format, make asan, make tsan, make sanitize (both,
-# as CI runs them after make test), make clean.
+# Other targets: make build, make deps, make format, make asan, make tsan, make sanitize (both),
+# make clean.
 
 JOBS   ?= $(shell nproc)
 PORT   ?= 6379
