@@ -123,12 +123,7 @@ int BlockingServer::run() {
 
     // Nothing runs any more (stopping_ is set): free the port first, as Redis closes its
     // listening sockets before anything else, then stop the cron, close every client, join.
-    {
-        const std::lock_guard guard{listener_mutex_};
-        listener_.reset();
-        listener_closed_ = true;
-    }
-    listener_closed_cv_.notify_all();
+    listener_.reset();
     cron_.reset();
     clients_.close_all();
     clients_.join_all();
@@ -359,14 +354,13 @@ bool BlockingServer::request_shutdown(cmd::ShutdownMode mode) {
     // No command runs after this one: what was saved is what the server had.
     stopping_ = true;
     blocked_wakeup_.notify_all();  // blocked clients drop their block and close
+    // Stop listening before this client's connection closes, as Redis closes its listening
+    // sockets first, so whoever starts the next server right after (a script, a test) can bind
+    // the port. shutdown() takes the socket out of LISTEN at once, from this thread; the accept
+    // loop, which polls it, closes it on its way out.
+    ::shutdown(listener_->native_handle(), SHUT_RDWR);
     shutdown_requested_.store(true);
     wake_accept_loop();
-    // The client that sent SHUTDOWN sees its connection close only once the port is free, so
-    // whoever starts the next server right after (a script, a test) can bind it. Bounded, in case
-    // the accept loop is itself waiting for something this thread holds.
-    std::unique_lock lock{listener_mutex_};
-    listener_closed_cv_.wait_for(lock, std::chrono::seconds{1},
-                                 [this] { return listener_closed_; });
     return true;
 }
 

@@ -140,11 +140,6 @@ private:
     cmd::LogRateLimit security_warnings_{std::chrono::seconds{60}};
 
     std::optional<net::Listener> listener_;
-    // Set once the accept loop has closed listener_: SHUTDOWN waits for it before its client's
-    // connection closes, so that a server started next may bind the port (as in Redis).
-    std::mutex listener_mutex_;
-    std::condition_variable listener_closed_cv_;
-    bool listener_closed_ = false;
     net::FileDescriptor wake_read_;  // a pipe that interrupts the accept loop's ppoll()
     net::FileDescriptor wake_write_;
     sigset_t wait_mask_{};  // the signal mask ppoll() waits with: SIGINT/SIGTERM unblocked
