@@ -3,69 +3,14 @@
 #
 #   /usr/bin/python3 -m pytest -q tests/exercises/lab6/test_lmpop.py --server build/bin/lab6_types
 #   /usr/bin/python3 -m pytest -q tests/exercises/lab6/test_lmpop.py --server /usr/bin/redis-server
-import os
-import re
-import socket
-import subprocess
-import threading
-import time
+import sys
+from pathlib import Path
 
 import pytest
 import redis
 
-
-def start_server(binary, directory):
-    """Starts `binary` on a free port in `directory`, with the append-only file on (so the test
-    can read what the server logged); returns (process, port)."""
-    arguments = [binary, "--port", "0", "--dir", str(directory), "--save", ""]
-    arguments += ["--appendonly", "yes", "--appendfsync", "always"]
-    if os.path.basename(binary) == "redis-server":
-        with socket.socket() as probe:  # real Redis does not print "listening on"
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        arguments[2] = str(port)
-        arguments += ["--bind", "127.0.0.1", "--aof-use-rdb-preamble", "no"]
-        process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                return process, port
-            except OSError:
-                time.sleep(0.025)
-        raise RuntimeError("redis-server did not start")
-    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        found = re.search(r"listening on [^ ]+:(\d+)", line)
-        if found:
-            threading.Thread(target=process.stdout.read, daemon=True).start()
-            return process, int(found.group(1))
-    process.kill()
-    raise RuntimeError(f"{binary} did not report 'listening on'")
-
-
-@pytest.fixture
-def server(request, tmp_path):
-    process, port = start_server(request.config.getoption("server"), tmp_path)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def r(server):
-    client = redis.Redis(port=server, decode_responses=True)
-    yield client
-    client.close()
-
-
-def aof_text(directory):
-    """Every append-only file the server wrote, concatenated (Redis 7 keeps a directory)."""
-    files = sorted(directory.rglob("*.aof"))
-    return b"".join(path.read_bytes() for path in files).decode()
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from aof_server import r, server, aof_text  # noqa: E402,F401 (fixtures)
 
 
 def test_pops_from_the_first_non_empty_list(r):
