@@ -9,7 +9,13 @@ find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(asio INTERFACE)
 add_library(asio::asio ALIAS asio)
 target_include_directories(asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# Asio 1.22 decides whether to use std::aligned_alloc from a libstdc++ macro
+# (_GLIBCXX_HAVE_ALIGNED_ALLOC) that is only defined once a standard header has been included, so
+# a file that includes Asio first allocates its handler memory with operator new and one that
+# includes <cstddef> first frees it with std::free: an ODR violation that ASan reports as
+# alloc-dealloc-mismatch once the functions are inlined. Deciding it here makes every file agree.
+target_compile_definitions(asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+                                          ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(asio INTERFACE Threads::Threads)
 
 if(COURSE_BUILD_TESTS)
