@@ -1,7 +1,7 @@
 # The two commands of the README, over CMake and ctest:
 #   make run    install what is missing, build build/, start lab 8's server on 127.0.0.1:6379
 #   make test   install what is missing, then every test under the sanitizers: the whole suite
-#               built with ASan+UBSan (build-asan/), then labs 5-8 built with TSan (build-tsan/)
+#               built with ASan+UBSan (build-asan/), then labs 4-8 built with TSan (build-tsan/)
 # Other targets: make build (build/, what the chapters use), make deps, make format, make asan,
 # make tsan, make clean. `ctest --preset default` runs the suite in build/.
 JOBS   ?= $(shell nproc)
@@ -39,10 +39,11 @@ asan: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-# The threaded labs (5-8: client threads, the cron, the AOF's fsync thread) under TSan, at -O1: only
-# their programs and suites are built, and the preset runs the tests labelled lab5 to lab8.
-TSAN_TARGETS = lab5_server lab6_types lab7_async lab8_replication \
-               lab5_tests lab6_tests lab7_tests lab8_tests
+# The labs with threads under TSan, at -O1: lab 4's AOF fsync thread, and labs 5-8 (client threads,
+# the cron, the AOF). Only their programs and suites are built, and the preset runs the tests
+# labelled lab4 to lab8.
+TSAN_TARGETS = lab4_persist lab5_server lab6_types lab7_async lab8_replication \
+               lab4_tests lab5_tests lab6_tests lab7_tests lab8_tests
 tsan: deps
 	cmake --preset tsan -DCOURSE_WARNINGS_AS_ERRORS=$(WERROR) >/dev/null
 	cmake --build --preset tsan -j $(JOBS) --target $(TSAN_TARGETS)
