@@ -121,8 +121,17 @@ def test_promoted_replica_keeps_a_real_replica_with_a_partial_resync(start_node)
     """Ours replicates a real master; ours is promoted (REPLICAOF NO ONE), and the old master
     becomes its replica: the replication id ours took over (master_replid2) lets the real one
     continue partially instead of loading everything again."""
-    real = start_redis(start_node)
+    # Nothing may reach the stream between the last check that ours is in sync and the promotion,
+    # or the real master holds bytes ours never had, and refusing its PSYNC is then right (a full
+    # resync, as Redis would do). So no keep-alive PING from it during the test, and the key
+    # write_everything() sets to expire at once is expired now, by reading it (Redis propagates
+    # the DEL then), not whenever the real master's expiry cycle finds it: that DEL landed
+    # after the check once, in the slower TSan build.
+    real = start_redis(start_node, "--repl-ping-replica-period", "300")
     write_everything(real.client(), "data")
+    common.wait_until(
+        lambda: real.client().exists("data:expiring") == 0, what="the 1 ms key to expire"
+    )
     ours = start_node()
     common.replicate(ours, real)
     assert ours.client().execute_command("REPLICAOF", "NO", "ONE") == "OK"
