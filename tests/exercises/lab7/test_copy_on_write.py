@@ -4,20 +4,10 @@
 #   /usr/bin/python3 -m pytest -q tests/exercises/lab7/test_copy_on_write.py --server /usr/bin/redis-server
 from __future__ import annotations
 
-import time
-
-import pytest
+from lab8_nodes import wait_until
 
 KEYS = 20_000
 VALUE = "x" * 2_000  # 40 MB of values: a save that takes a while, pages to copy
-
-
-def wait_until(predicate, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_a_forked_save_reports_its_copy_on_write(start_node):
@@ -36,7 +26,9 @@ def test_a_forked_save_reports_its_copy_on_write(start_node):
         pipe.set(f"key:{index}", "y" * 2_000)
     pipe.execute()
     wait_until(
-        lambda: client.info("persistence")["rdb_bgsave_in_progress"] == 0, what="the save to end"
+        lambda: client.info("persistence")["rdb_bgsave_in_progress"] == 0,
+        timeout=60,
+        what="the save to end",
     )
     persistence = client.info("persistence")
     assert persistence["rdb_last_bgsave_status"] == "ok"

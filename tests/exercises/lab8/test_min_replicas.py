@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import redis
+from lab8_nodes import wait_until
 
 NOREPLICAS = "NOREPLICAS Not enough good replicas to write."
-
-
-def wait_until(predicate, timeout: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def refused(client: redis.Redis) -> bool:

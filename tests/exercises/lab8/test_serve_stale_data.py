@@ -4,20 +4,11 @@
 #   /usr/bin/python3 -m pytest -q tests/exercises/lab8/test_serve_stale_data.py --server /usr/bin/redis-server
 from __future__ import annotations
 
-import time
-
 import pytest
 import redis
+from lab8_nodes import wait_until
 
 MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
-
-
-def wait_until(predicate, timeout: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def link_status(client: redis.Redis) -> str:
