@@ -10,13 +10,14 @@
 #       --server /usr/bin/redis-server
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 import redis
@@ -768,20 +769,8 @@ def test_replica_side_of_the_handshake_and_getack(start_node):
     sends SET a 1 and REPLCONF GETACK *. The node applies the SET and answers
     REPLCONF ACK 27: the 27 bytes of that SET, processed before the GETACK."""
     node = start_node()
-    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
-        stream = RespStream(connection)
-        start_full_resync(connection, stream, listening_port=12345)
-        empty_snapshot = stream.snapshot()
-
     client = node.client()
-    with socket.socket() as listener:
-        listener.bind((HOST, 0))
-        listener.listen(1)
-        listener.settimeout(TIMEOUT)
-        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
-        connection, _ = listener.accept()
-    with connection:
-        connection.settimeout(TIMEOUT)
+    with fake_master(node) as (listener, empty_snapshot), accept_node(listener) as connection:
         stream = RespStream(connection)
         assert [part.upper() for part in stream.command()] == [b"PING"]
         connection.sendall(b"+PONG\r\n")
@@ -799,8 +788,7 @@ def test_replica_side_of_the_handshake_and_getack(start_node):
         assert command[0].upper() == b"PSYNC" and len(command) == 3
 
         replid = secrets.token_hex(20)
-        connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
-        connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+        send_full_resync(connection, replid, empty_snapshot)
         wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
         connection.sendall(b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n")
         connection.sendall(b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n")
@@ -828,6 +816,36 @@ def serve_handshake(connection: socket.socket, stream: RespStream) -> list[bytes
     return command
 
 
+@contextlib.contextmanager
+def fake_master(node: Node) -> Iterator[tuple[socket.socket, bytes]]:
+    """A test-side master for `node`: records the empty snapshot the node itself sends while it
+    is still a master, then points it with REPLICAOF at a listening socket, which it yields with
+    that snapshot. accept_node() takes each connection the node makes to it."""
+    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
+        stream = RespStream(connection)
+        start_full_resync(connection, stream, listening_port=12345)
+        empty_snapshot = stream.snapshot()
+    with socket.socket() as listener:
+        listener.bind((HOST, 0))
+        listener.listen(1)
+        listener.settimeout(TIMEOUT)
+        port = listener.getsockname()[1]
+        assert node.client().execute_command("REPLICAOF", HOST, port) == "OK"
+        yield listener, empty_snapshot
+
+
+def accept_node(listener: socket.socket) -> socket.socket:
+    connection, _ = listener.accept()
+    connection.settimeout(TIMEOUT)
+    return connection
+
+
+def send_full_resync(connection: socket.socket, replid: str, snapshot: bytes) -> None:
+    """A fake master's answer to PSYNC: +FULLRESYNC at offset 0, then `snapshot`."""
+    connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
+    connection.sendall(b"$%d\r\n%s" % (len(snapshot), snapshot))
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -844,34 +862,20 @@ def test_replica_reads_the_next_connection_afresh(start_node, broken):
     fake master agrees and sends SET b 2, which the node applies: nothing of the broken
     connection's stream is left to swallow the new one's first bytes, or to refuse it."""
     node = start_node()
-    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
-        stream = RespStream(connection)
-        start_full_resync(connection, stream, listening_port=12345)
-        empty_snapshot = stream.snapshot()
-
     client = node.client()
     replid = secrets.token_hex(20)
-    with socket.socket() as listener:
-        listener.bind((HOST, 0))
-        listener.listen(1)
-        listener.settimeout(TIMEOUT)
-        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
-        connection, _ = listener.accept()
-        with connection:
-            connection.settimeout(TIMEOUT)
+    with fake_master(node) as (listener, empty_snapshot):
+        with accept_node(listener) as connection:
             serve_handshake(connection, RespStream(connection))
-            connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
-            connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+            send_full_resync(connection, replid, empty_snapshot)
             wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
             connection.sendall(broken)
-        connection, _ = listener.accept()  # the node is back at once
+        connection = accept_node(listener)  # the node is back at once
     with connection:
-        connection.settimeout(TIMEOUT)
         psync = serve_handshake(connection, RespStream(connection))
         if psync[1] == b"?":
             # Redis keeps no history of a master that broke the protocol: it starts over.
-            connection.sendall(b"+FULLRESYNC %s 0\r\n" % replid.encode())
-            connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+            send_full_resync(connection, replid, empty_snapshot)
         else:
             assert psync[1:] == [replid.encode(), b"1"]
             connection.sendall(b"+CONTINUE\r\n")
@@ -886,23 +890,10 @@ def test_replica_applies_a_command_split_after_an_empty_line(start_node):
     later read. The node must apply SET b 2; it used to leave the empty line unconsumed while
     the parser counted the SET from after it, and applied a command shifted by one byte."""
     node = start_node()
-    with socket.create_connection((HOST, node.port), timeout=TIMEOUT) as connection:
-        stream = RespStream(connection)
-        start_full_resync(connection, stream, listening_port=12345)
-        empty_snapshot = stream.snapshot()
-
     client = node.client()
-    with socket.socket() as listener:
-        listener.bind((HOST, 0))
-        listener.listen(1)
-        listener.settimeout(TIMEOUT)
-        assert client.execute_command("REPLICAOF", HOST, listener.getsockname()[1]) == "OK"
-        connection, _ = listener.accept()
-    with connection:
-        connection.settimeout(TIMEOUT)
+    with fake_master(node) as (listener, empty_snapshot), accept_node(listener) as connection:
         serve_handshake(connection, RespStream(connection))
-        connection.sendall(b"+FULLRESYNC %s 0\r\n" % secrets.token_hex(20).encode())
-        connection.sendall(b"$%d\r\n%s" % (len(empty_snapshot), empty_snapshot))
+        send_full_resync(connection, secrets.token_hex(20), empty_snapshot)
         wait_until(lambda: info(client, "replication")["master_link_status"] == "up")
         command = encode("SET", "b", "2")
         connection.sendall(b"\n" + command[:-3])
