@@ -2,50 +2,26 @@
 servers print the port they listen on; a real redis-server is given a free one), and the text of
 what it appended."""
 
-import os
-import re
-import socket
-import subprocess
-import threading
-import time
+import importlib.util
+from pathlib import Path
 
 import pytest
 import redis
+
+# Lab 5's redis-py suite knows how to start either server on a free port; reuse it.
+_lab5_path = Path(__file__).resolve().parents[1] / "lab5_server" / "test_redis_py.py"
+_spec = importlib.util.spec_from_file_location("lab5_redis_py", _lab5_path)
+_lab5 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_lab5)
 
 
 def start_server(binary, directory, redis_arguments=()):
     """Starts `binary` on a free port in `directory`, with the append-only file on (written
     before each reply, so a restart finds every write, and the test can read what was logged);
     returns (process, port). `redis_arguments` are added for a real redis-server only."""
-    arguments = [binary, "--port", "0", "--dir", str(directory), "--save", ""]
-    arguments += ["--appendonly", "yes", "--appendfsync", "always"]
-    if os.path.basename(binary) == "redis-server":
-        with socket.socket() as probe:  # real Redis does not print "listening on"
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        arguments[2] = str(port)
-        arguments += ["--bind", "127.0.0.1", "--aof-use-rdb-preamble", "no", *redis_arguments]
-        process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                return process, port
-            except OSError:
-                time.sleep(0.025)
-        process.kill()
-        raise RuntimeError("redis-server did not start")
-    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        found = re.search(r"listening on [^ ]+:(\d+)", line)
-        if found:
-            threading.Thread(target=process.stdout.read, daemon=True).start()
-            return process, int(found.group(1))
-    process.kill()
-    raise RuntimeError(f"{binary} did not report 'listening on'")
+    appendonly = ["--appendonly", "yes", "--appendfsync", "always"]
+    redis_extra = ["--aof-use-rdb-preamble", "no", *redis_arguments]
+    return _lab5.start_server(binary, directory, extra=appendonly, redis_extra=redis_extra)
 
 
 def stop_server(process):

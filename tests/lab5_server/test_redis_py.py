@@ -16,8 +16,9 @@ import pytest
 import redis
 
 
-def start_server(binary, directory, extra=()):
-    """Starts `binary` on a free port in `directory`; returns (process, port)."""
+def start_server(binary, directory, extra=(), redis_extra=()):
+    """Starts `binary` on a free port in `directory`; returns (process, port). `extra` arguments
+    go to any server, `redis_extra` to a real redis-server only."""
     arguments = [binary, "--port", "0", "--dir", str(directory), "--save", "", *extra]
     if os.path.basename(binary) == "redis-server":
         # Real Redis does not print "listening on": give it a free port and wait for it.
@@ -25,7 +26,7 @@ def start_server(binary, directory, extra=()):
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         arguments[2] = str(port)
-        arguments += ["--bind", "127.0.0.1", "--dbfilename", "dump.rdb"]
+        arguments += ["--bind", "127.0.0.1", "--dbfilename", "dump.rdb", *redis_extra]
         process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL)
         for _ in range(200):
             try:
@@ -33,6 +34,7 @@ def start_server(binary, directory, extra=()):
                 return process, port
             except OSError:
                 time.sleep(0.025)
+        process.kill()
         raise RuntimeError("redis-server did not start")
     process = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
